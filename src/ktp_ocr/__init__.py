@@ -1,0 +1,58 @@
+"""ktp-ocr: read Indonesian identity cards (KTP / e-KTP) into validated, structured data."""
+
+from ktp_ocr.errors import (
+    CardNotFound,
+    CorruptImage,
+    EngineUnavailable,
+    ImageTooLarge,
+    InputError,
+    KtpError,
+    RateLimited,
+    RegionStoreError,
+    UnreadableCard,
+    UnsupportedImage,
+)
+from ktp_ocr.pipeline import Reader, build_reader, read_ktp
+from ktp_ocr.types import (
+    CARD_FIELDS,
+    BBox,
+    FieldName,
+    FieldValue,
+    KtpCard,
+    Nik,
+    OcrLine,
+    ReadResult,
+    Region,
+    RegionMatch,
+    Sex,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CARD_FIELDS",
+    "BBox",
+    "CardNotFound",
+    "CorruptImage",
+    "EngineUnavailable",
+    "FieldName",
+    "FieldValue",
+    "ImageTooLarge",
+    "InputError",
+    "KtpCard",
+    "KtpError",
+    "Nik",
+    "OcrLine",
+    "RateLimited",
+    "ReadResult",
+    "Reader",
+    "Region",
+    "RegionMatch",
+    "RegionStoreError",
+    "Sex",
+    "UnreadableCard",
+    "UnsupportedImage",
+    "__version__",
+    "build_reader",
+    "read_ktp",
+]

@@ -1,0 +1,65 @@
+"""Settings from the environment (prefix ``KTP_``) and a ``.env`` file.
+
+Only :mod:`ktp_ocr.pipeline`, :mod:`ktp_ocr.api` and :mod:`ktp_ocr.cli` build a
+:class:`Settings`; everything below receives plain arguments.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_database_url() -> str:
+    """The built-in SQLite file, in the user's cache folder (built on first use)."""
+    cache = Path.home() / ".cache" / "ktp-ocr"
+    return f"sqlite:///{cache / 'regions.db'}"
+
+
+class Settings(BaseSettings):
+    """All runtime configuration, with safe defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KTP_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    # Reader
+    ocr_engine: str = "rapidocr"
+    ocr_threads: int = Field(default=0, ge=0, description="0 = let the runtime decide")
+    max_upload_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    min_upload_bytes: int = Field(default=50 * 1024, ge=0)
+    max_pixels: int = Field(default=40_000_000, gt=0)
+    ensemble: bool = False
+
+    # Region database
+    database_url: str = Field(
+        default_factory=default_database_url,
+        validation_alias=AliasChoices("KTP_DATABASE_URL", "DATABASE_URL"),
+    )
+
+    # Service
+    rate_limit: str | None = "1/14 seconds"
+    rate_limit_backend: Literal["memory", "redis"] = "memory"
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("KTP_REDIS_URL", "REDIS_URL")
+    )
+    trusted_proxies: list[str] = Field(default_factory=list)
+    api_keys: list[str] = Field(
+        default_factory=list, validation_alias=AliasChoices("KTP_API_KEYS", "API_KEYS")
+    )
+    cors_origins: list[str] = Field(default_factory=list)
+    cache_ttl_seconds: int = Field(default=0, ge=0, description="0 = result cache off")
+    store_images: bool = False
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _redis_backend_needs_url(self) -> Settings:
+        if self.redis_url and self.rate_limit_backend == "memory":
+            # REDIS_URL set: share limits between workers and replicas.
+            self.rate_limit_backend = "redis"
+        if self.rate_limit_backend == "redis" and not self.redis_url:
+            raise ValueError("rate_limit_backend 'redis' needs KTP_REDIS_URL or REDIS_URL")
+        return self

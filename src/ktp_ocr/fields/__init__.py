@@ -1,0 +1,1 @@
+"""Pure text -> value parsers for every card field (no pixels, no engines)."""

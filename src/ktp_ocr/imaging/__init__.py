@@ -1,0 +1,1 @@
+"""Pixels only (numpy / OpenCV): decoding, finding the card, flattening, quality."""

@@ -1,0 +1,1 @@
+"""ktp_ocr.synth."""
