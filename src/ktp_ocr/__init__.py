@@ -1,5 +1,7 @@
 """ktp-ocr: read Indonesian identity cards (KTP / e-KTP) into validated, structured data."""
 
+from typing import TYPE_CHECKING, Any
+
 from ktp_ocr.errors import (
     CardNotFound,
     CorruptImage,
@@ -12,7 +14,6 @@ from ktp_ocr.errors import (
     UnreadableCard,
     UnsupportedImage,
 )
-from ktp_ocr.pipeline import Reader, build_reader, read_ktp
 from ktp_ocr.types import (
     CARD_FIELDS,
     BBox,
@@ -28,6 +29,21 @@ from ktp_ocr.types import (
 )
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from ktp_ocr.pipeline import Reader, build_reader, read_ktp
+
+_LAZY = frozenset({"Reader", "build_reader", "read_ktp"})
+
+
+def __getattr__(name: str) -> Any:
+    """Import the pipeline (and its heavy dependencies) only when it is first used."""
+    if name in _LAZY:
+        from ktp_ocr import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'ktp_ocr' has no attribute {name!r}")
+
 
 __all__ = [
     "CARD_FIELDS",

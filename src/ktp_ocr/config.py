@@ -29,8 +29,7 @@ class Settings(BaseSettings):
     # Reader
     ocr_engine: str = "rapidocr"
     ocr_threads: int = Field(default=0, ge=0, description="0 = let the runtime decide")
-    max_upload_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
-    min_upload_bytes: int = Field(default=50 * 1024, ge=0)
+    max_image_bytes: int = Field(default=40 * 1024 * 1024, gt=0, description="library / CLI")
     max_pixels: int = Field(default=40_000_000, gt=0)
     ensemble: bool = False
 
@@ -41,6 +40,8 @@ class Settings(BaseSettings):
     )
 
     # Service
+    max_upload_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    min_upload_bytes: int = Field(default=50 * 1024, ge=0)
     rate_limit: str | None = "1/14 seconds"
     rate_limit_backend: Literal["memory", "redis"] = "memory"
     redis_url: str | None = Field(

@@ -1,10 +1,14 @@
-"""The reader: imaging -> OCR -> layout -> fields -> regions -> checks.
+"""The reader: decode -> find card -> flatten -> OCR -> layout -> fields -> regions -> checks.
 
-Only this module knows the order of the stages. (Skeleton: stages are being filled in.)
+Only this module knows the order of the stages; each stage is a function tested on its own.
 """
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,12 +17,40 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ktp_ocr import layout
+from ktp_ocr.checks import check_card, score_card
 from ktp_ocr.config import Settings
+from ktp_ocr.errors import CardNotFound, ImageTooLarge, InputError, UnreadableCard
+from ktp_ocr.fields.nik import InvalidNik, mask_nik, parse_nik
+from ktp_ocr.fields.parse import parse_fields
+from ktp_ocr.imaging.deskew import orientation_hint, rotate180, warp_card
+from ktp_ocr.imaging.detect import find_card
+from ktp_ocr.imaging.load import load_image, to_bgr
+from ktp_ocr.imaging.quality import assess
 from ktp_ocr.ocr import OcrEngine, create_engine
 from ktp_ocr.regions import RegionRepository
-from ktp_ocr.types import ReadResult
+from ktp_ocr.types import (
+    CARD_FIELDS,
+    FieldName,
+    FieldValue,
+    KtpCard,
+    Nik,
+    OcrLine,
+    QualityVerdict,
+    ReadResult,
+    RegionMatch,
+)
+
+log = logging.getLogger(__name__)
 
 ImageInput = str | Path | bytes | NDArray[np.uint8] | Any  # Any: a PIL image
+
+#: Width of the flattened card handed to the OCR engine (height follows the ID-1 aspect).
+CARD_WIDTH = 1000
+#: A reading with fewer distinct labels than this is not taken to be an upright KTP.
+MIN_LABELS = 3
+#: Snap a printed place name to the official one only at or above this match score (0-100).
+SNAP_SCORE = 90.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +59,26 @@ class Limits:
 
     max_bytes: int = 40 * 1024 * 1024
     max_pixels: int = 40_000_000
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.ms[name] = self.ms.get(name, 0.0) + (time.perf_counter() - start) * 1000
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    card: NDArray[np.uint8]
+    lines: Sequence[OcrLine]
+    labels: int
 
 
 class Reader:
@@ -45,15 +97,263 @@ class Reader:
         self.limits = limits
         self._today = today
 
+    @property
+    def today(self) -> date:
+        """The date the NIK century and validity are judged against."""
+        return self._today or date.today()
+
+    def _decode(self, image: ImageInput) -> NDArray[np.uint8]:
+        if isinstance(image, (str, Path)):
+            image = _read_file(Path(image), self.limits.max_bytes)
+        if isinstance(image, (bytes, bytearray, memoryview)):
+            return load_image(
+                bytes(image), max_bytes=self.limits.max_bytes, max_pixels=self.limits.max_pixels
+            )
+        return to_bgr(image)
+
+    def _ocr(self, card: NDArray[np.uint8]) -> _Reading:
+        lines = self.engine.recognize(card)
+        return _Reading(card, lines, layout.label_count(lines))
+
+    def _read_upright(self, card: NDArray[np.uint8], timer: _Timer) -> _Reading:
+        """OCR the card the way up the hint says; one retry turned 180 degrees if few labels."""
+        first = rotate180(card) if orientation_hint(card) < 0 else card
+        with timer.stage("ocr"):
+            reading = self._ocr(first)
+        if reading.labels >= MIN_LABELS + 2:
+            return reading
+        with timer.stage("ocr_retry"):
+            other = self._ocr(rotate180(first))
+        return other if other.labels > reading.labels else reading
+
+    def _candidates(
+        self, image: NDArray[np.uint8], timer: _Timer
+    ) -> tuple[list[NDArray[np.uint8]], float | None, Any]:
+        """Flattened card images to try, best first, the card's share of the image, the quad."""
+        with timer.stage("detect"):
+            found = find_card(image)
+        h, w = image.shape[:2]
+        whole = image if w >= h else np.ascontiguousarray(np.rot90(image))
+        with timer.stage("warp"):
+            whole_card = warp_card(whole, _full_quad(whole), width=CARD_WIDTH)
+            if found is None:
+                return [whole_card], None, None
+            card = warp_card(image, found.quad, width=CARD_WIDTH)
+        fraction = _quad_area(found.quad) / float(h * w)
+        return [card, whole_card], fraction, found.quad
+
     def read(self, image: ImageInput, *, keep_card_image: bool = False) -> ReadResult:
         """Read one card. Raises an :class:`~ktp_ocr.errors.InputError` subclass when it can't."""
-        raise NotImplementedError
+        timer = _Timer()
+        with timer.stage("decode"):
+            pixels = self._decode(image)
+        cards, fraction, quad = self._candidates(pixels, timer)
+        reading: _Reading | None = None
+        for card in cards:
+            candidate = self._read_upright(card, timer)
+            if reading is None or candidate.labels > reading.labels:
+                reading = candidate
+            if reading.labels >= MIN_LABELS + 2:
+                break
+        assert reading is not None
+        if reading.labels < MIN_LABELS:
+            used_quad = quad if reading.card is not cards[-1] or len(cards) == 1 else None
+            raise _refusal(reading, fraction if used_quad is not None else None)
+        if reading.card is cards[-1] and len(cards) > 1:
+            quad, fraction = None, None
+        with timer.stage("quality"):
+            quality = assess(reading.card, card_fraction=fraction)
+        return self._interpret(reading, quality, timer, quad, keep_card_image)
+
+    def _interpret(
+        self,
+        reading: _Reading,
+        quality: tuple[QualityVerdict, ...],
+        timer: _Timer,
+        quad: Any,
+        keep_card_image: bool,
+    ) -> ReadResult:
+        h, w = reading.card.shape[:2]
+        with timer.stage("layout"):
+            raw = layout.assign(reading.lines, (w, h))
+        with timer.stage("fields"):
+            fields = parse_fields(raw, today=self.today, region_known=self._region_known())
+        nik = _decoded_nik(fields.get(FieldName.NIK), self.today)
+        _refuse_if_hopeless(fields, quality)
+        with timer.stage("regions"):
+            matches, fields = self._match_regions(fields, nik)
+        with timer.stage("checks"):
+            checks = check_card(fields, nik, matches)
+            score = score_card(fields, checks)
+        issues = tuple(
+            sorted({code for fv in fields.values() for code in fv.issues} | _failed(checks))
+        )
+        log.info(
+            "read card nik=%s labels=%d score=%.0f",
+            mask_nik(str(fields[FieldName.NIK].value or "")),
+            reading.labels,
+            score,
+        )
+        return ReadResult(
+            card=_card_from_fields(fields),
+            fields=fields,
+            score=score,
+            issues=issues,
+            nik=nik,
+            checks=checks,
+            regions=matches,
+            quality=quality,
+            timings={k: round(v, 2) for k, v in timer.ms.items()},
+            engine=self.engine.name,
+            card_quad=None if quad is None else tuple((float(x), float(y)) for x, y in quad),
+            card_size=(w, h),
+            card_image=reading.card if keep_card_image else None,
+        )
+
+    def _region_known(self) -> Callable[[str], bool] | None:
+        repo = self.regions
+        if repo is None:
+            return None
+        resolve = getattr(repo, "resolve", None)
+        if resolve is not None:
+            return lambda code: resolve(code) is not None
+        return lambda code: repo.get(code) is not None
+
+    def _match_regions(
+        self, fields: dict[FieldName, FieldValue[Any]], nik: Nik | None
+    ) -> tuple[tuple[RegionMatch, ...], dict[FieldName, FieldValue[Any]]]:
+        if self.regions is None:
+            return (), fields
+        from ktp_ocr.regions.match import card_name, match_card
+
+        matches = match_card(
+            self.regions,
+            nik_district=nik.district_code if nik else None,
+            provinsi=_text(fields, FieldName.PROVINSI),
+            kabupaten_kota=_text(fields, FieldName.KABUPATEN_KOTA),
+            kecamatan=_text(fields, FieldName.KECAMATAN),
+            kelurahan_desa=_text(fields, FieldName.KELURAHAN_DESA),
+        )
+        snapped = dict(fields)
+        for match in matches:
+            name = FieldName(match.level)
+            current = fields.get(name)
+            if (
+                match.region is not None
+                and not match.ambiguous
+                and match.score >= SNAP_SCORE
+                and current is not None
+                and current.value is not None
+            ):
+                official = card_name(match.region)
+                if official != current.value and _same_style(current.value, official, name):
+                    snapped[name] = FieldValue(
+                        official,
+                        current.raw,
+                        current.confidence,
+                        (*current.issues, "snapped_to_region"),
+                        current.box,
+                    )
+        return tuple(matches), snapped
+
+
+def _same_style(printed: str, official: str, name: FieldName) -> bool:
+    """Only snap when the official form keeps the card's KOTA/KABUPATEN wording."""
+    if name is not FieldName.KABUPATEN_KOTA:
+        return True
+    return printed.split(" ")[0] == official.split(" ")[0]
+
+
+def _text(fields: Mapping[FieldName, FieldValue[Any]], name: FieldName) -> str | None:
+    fv = fields.get(name)
+    return None if fv is None or fv.value is None else str(fv.value)
+
+
+def _failed(checks: Sequence[Any]) -> set[str]:
+    return {c.code for c in checks if c.passed is False}
+
+
+def _decoded_nik(fv: FieldValue[Any] | None, today: date) -> Nik | None:
+    if fv is None or fv.value is None:
+        return None
+    try:
+        return parse_nik(str(fv.value), today=today)
+    except InvalidNik:
+        return None
+
+
+def _card_from_fields(fields: Mapping[FieldName, FieldValue[Any]]) -> KtpCard:
+    values = {name.value: fv.value for name, fv in fields.items() if fv.value is not None}
+    return KtpCard(**values)
+
+
+def _refuse_if_hopeless(
+    fields: Mapping[FieldName, FieldValue[Any]], quality: Sequence[QualityVerdict]
+) -> None:
+    """Refuse with the quality reason when the image is bad and almost nothing was read."""
+    rejects = [v for v in quality if v.severity == "reject"]
+    if not rejects:
+        return
+    read = sum(1 for name in CARD_FIELDS if (fv := fields.get(name)) and fv.value is not None)
+    nik = fields.get(FieldName.NIK)
+    if nik is None or nik.value is None or read < len(CARD_FIELDS) // 2:
+        worst = rejects[0]
+        error = CardNotFound if worst.code == "card_too_small" else UnreadableCard
+        raise error(worst.message, code=worst.code)
+
+
+def _refusal(reading: _Reading, fraction: float | None) -> Exception:
+    if fraction is not None:
+        verdicts = [v for v in assess(reading.card, card_fraction=fraction) if v.severity == "reject"]
+        if verdicts:
+            error = CardNotFound if verdicts[0].code == "card_too_small" else UnreadableCard
+            return error(verdicts[0].message, code=verdicts[0].code)
+    if len(reading.lines) < MIN_LABELS:
+        return CardNotFound(
+            "No identity card was found in the image: photograph the whole card, flat, filling "
+            "most of the frame.",
+            code="no_card",
+        )
+    return CardNotFound(
+        "The image has text but it is not a KTP: photograph the front of an Indonesian "
+        "identity card.",
+        code="not_ktp",
+    )
+
+
+def _read_file(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ImageTooLarge(
+                f"The file is {size} bytes; the limit is {max_bytes}.", code="file_too_large"
+            )
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        raise InputError(f"Cannot read {path.name}: {exc.strerror}.", code="file_unreadable") from exc
+
+
+def _full_quad(image: NDArray[np.uint8]) -> NDArray[np.float32]:
+    h, w = image.shape[:2]
+    return np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
+
+
+def _quad_area(quad: Any) -> float:
+    pts = np.asarray(quad, dtype=np.float64).reshape(4, 2)
+    x, y = pts[:, 0], pts[:, 1]
+    return float(abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) / 2)
 
 
 def build_reader(settings: Settings) -> Reader:
     """A reader configured from settings: engine, region repository and limits."""
-    engine = create_engine(settings.ocr_engine)
-    return Reader(engine, None, limits=Limits(settings.max_upload_bytes, settings.max_pixels))
+    from ktp_ocr.regions.sql import open_repository
+
+    options: dict[str, object] = {}
+    if settings.ocr_threads:
+        options["threads"] = settings.ocr_threads
+    engine = create_engine(settings.ocr_engine, **options)
+    regions = open_repository(settings.database_url)
+    return Reader(engine, regions, limits=Limits(settings.max_image_bytes, settings.max_pixels))
 
 
 _DEFAULT_READER: Reader | None = None

@@ -312,3 +312,76 @@ class ReadResult:
     card_quad: tuple[Point, ...] | None = None
     card_size: tuple[int, int] | None = None
     card_image: Any = None  # upright flattened card (BGR ndarray) when asked for
+
+
+def _jsonable(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def field_to_dict(fv: FieldValue[Any]) -> dict[str, Any]:
+    """JSON form of one field."""
+    return {
+        "value": _jsonable(fv.value),
+        "raw": fv.raw,
+        "confidence": round(fv.confidence, 4),
+        "issues": list(fv.issues),
+        "box": None if fv.box is None else fv.box.as_list(),
+    }
+
+
+def region_match_to_dict(m: RegionMatch) -> dict[str, Any]:
+    """JSON form of one region match."""
+    r = m.region
+    return {
+        "level": m.level,
+        "query": m.query,
+        "code": r.code if r else None,
+        "name": r.name if r else None,
+        "kind": r.kind if r else None,
+        "postal_code": r.postal_code if r else None,
+        "score": round(m.score, 1),
+        "ambiguous": m.ambiguous,
+        "agrees_with_nik": m.agrees_with_nik,
+        "historic": m.historic,
+    }
+
+
+def nik_to_dict(nik: Nik) -> dict[str, Any]:
+    """JSON form of the NIK's own facts."""
+    return {
+        "province_code": nik.province_code,
+        "regency_code": nik.regency_code,
+        "district_code": nik.district_code,
+        "birth_date": nik.birth_date.isoformat(),
+        "sex": nik.sex.value,
+        "serial": nik.serial,
+    }
+
+
+def result_to_dict(result: ReadResult) -> dict[str, Any]:
+    """The JSON form of a reading (``fields.<key>.value`` holds the canonical value)."""
+    return {
+        "fields": {name.value: field_to_dict(fv) for name, fv in result.fields.items()},
+        "nik": None if result.nik is None else nik_to_dict(result.nik),
+        "checks": [
+            {"code": c.code, "passed": c.passed, "severity": c.severity, "message": c.message}
+            for c in result.checks
+        ],
+        "regions": [region_match_to_dict(m) for m in result.regions],
+        "quality": [
+            {
+                "code": q.code,
+                "message": q.message,
+                "severity": q.severity,
+                "value": q.value,
+                "field": q.field.value if q.field else None,
+            }
+            for q in result.quality
+        ],
+        "score": round(result.score, 1),
+        "issues": list(result.issues),
+        "engine": result.engine,
+        "card_quad": None if result.card_quad is None else [list(p) for p in result.card_quad],
+        "card_size": None if result.card_size is None else list(result.card_size),
+        "timings_ms": dict(result.timings),
+    }

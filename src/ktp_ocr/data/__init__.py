@@ -1,0 +1,1 @@
+"""Data files shared by several layers (label spellings)."""

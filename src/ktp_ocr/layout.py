@@ -1,0 +1,393 @@
+"""OCR lines -> raw text per field, by geometry and label matching (never by line count).
+
+The card is upright. Labels are found by fuzzy matching the start of each line against the
+spellings in ``data/labels.txt``; each label defines a row band, and value text is anchored to
+the row whose band holds it. Text between two rows continues the row above (wrapped names and
+addresses). Rows whose label was not read are placed between their neighbours. The header
+(province, regency/city) is the top centred text; the issue place and date sit under the photo.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from rapidfuzz import fuzz
+
+from ktp_ocr.types import BBox, FieldName, OcrLine, RawField
+
+#: Order of the labelled rows on the card, top to bottom (Gol. Darah shares a row).
+ROW_ORDER: tuple[FieldName, ...] = (
+    FieldName.NIK,
+    FieldName.NAMA,
+    FieldName.TEMPAT_LAHIR,
+    FieldName.JENIS_KELAMIN,
+    FieldName.ALAMAT,
+    FieldName.RT_RW,
+    FieldName.KELURAHAN_DESA,
+    FieldName.KECAMATAN,
+    FieldName.AGAMA,
+    FieldName.STATUS_PERKAWINAN,
+    FieldName.PEKERJAAN,
+    FieldName.KEWARGANEGARAAN,
+    FieldName.BERLAKU_HINGGA,
+)
+#: Fields whose value may wrap onto a second printed line.
+WRAPPING: frozenset[FieldName] = frozenset(
+    {FieldName.NAMA, FieldName.ALAMAT, FieldName.PEKERJAAN, FieldName.TEMPAT_LAHIR}
+)
+#: Fuzzy score (0-100) a line start needs to count as a label.
+LABEL_MIN_SCORE = 84.0
+#: A line belongs to a row when its centre is within this many label heights of the row centre.
+ROW_BAND = 0.55
+#: Share of the card width where the photo column starts (text right of it is under the photo).
+PHOTO_COLUMN_X = 0.68
+#: Share of the card height above which centred text is the header.
+HEADER_MAX_Y = 0.2
+
+_ALNUM = re.compile(r"[A-Z0-9]")
+_DATE_LIKE = re.compile(r"\d{1,2}\s*[-./ ]\s*\d{1,2}\s*[-./ ]\s*\d{2,4}")
+_GOL_DARAH = re.compile(r"G[O0]L\s*[.,]?\s*(?:ONGAN\s*)?D[A4]R[A4]H\s*[:;.]?", re.IGNORECASE)
+_PROVINSI = re.compile(r"^\s*P[R]?[O0]V[I1l]N[S5][I1l]\b", re.IGNORECASE)
+
+
+def _compact(text: str) -> str:
+    return "".join(_ALNUM.findall(text.upper()))
+
+
+@cache
+def label_spellings() -> dict[FieldName, tuple[str, ...]]:
+    """Compact label spellings per field, longest first, from ``data/labels.txt``."""
+    table: dict[FieldName, tuple[str, ...]] = {}
+    text = files("ktp_ocr.data").joinpath("labels.txt").read_text(encoding="utf-8")
+    for row in text.splitlines():
+        if not row.strip() or row.lstrip().startswith("#"):
+            continue
+        name, *spellings = (part.strip() for part in row.split("|"))
+        compact = sorted({_compact(s) for s in spellings if _compact(s)}, key=len, reverse=True)
+        table[FieldName(name)] = tuple(compact)
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A run of text with its box: a whole OCR line or the part of one after a label."""
+
+    text: str
+    box: BBox
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Label:
+    field: FieldName
+    box: BBox
+    score: float
+    merged: bool = False  # the OCR line also held (part of) the value
+
+
+def _cut_after(text: str, n_alnum: int) -> str:
+    """Text after the first ``n_alnum`` alphanumeric characters."""
+    seen = 0
+    for i, ch in enumerate(text):
+        if seen == n_alnum:
+            return text[i:]
+        if _ALNUM.match(ch.upper()):
+            seen += 1
+    return ""
+
+
+def _split_box(box: BBox, text: str, rest: str) -> BBox:
+    """Estimate the box of the ``rest`` suffix of ``text`` by character share."""
+    if not text:
+        return box
+    share = 1 - len(rest) / len(text)
+    return BBox(box.x0 + box.width * share, box.y0, box.x1, box.y1)
+
+
+def match_label(text: str) -> tuple[FieldName, float, str] | None:
+    """The label a line starts with, its score and the text after it, or None."""
+    head = _compact(text)
+    if not head:
+        return None
+    best: tuple[FieldName, float, int] | None = None
+    for field, spellings in label_spellings().items():
+        for spelling in spellings:
+            n = len(spelling)
+            if n <= 4:
+                score = 100.0 if head[:n] == spelling else 0.0
+                if score and len(head) > n and field is FieldName.NAMA and head.startswith("NAMA"):
+                    score = 100.0
+            else:
+                score = fuzz.ratio(head[:n], spelling)
+            if score >= LABEL_MIN_SCORE and (best is None or (score, n) > (best[1], best[2])):
+                best = (field, score, n)
+    if best is None:
+        return None
+    field, score, n = best
+    return field, score, _cut_after(text, n)
+
+
+def _strip_separator(text: str) -> str:
+    return text.strip().lstrip(":;.,=-_ ").strip() if text.strip()[:1] in ":;=" else text.strip()
+
+
+def _card_extent(lines: Sequence[OcrLine], size: tuple[float, float] | None) -> BBox:
+    if size is not None:
+        return BBox(0.0, 0.0, float(size[0]), float(size[1]))
+    box = lines[0].box
+    for line in lines[1:]:
+        box = box.union(line.box)
+    return box
+
+
+def _find_labels(
+    lines: Sequence[OcrLine], card: BBox
+) -> tuple[dict[FieldName, _Label], list[_Piece], set[int]]:
+    """Label hits, the value pieces that followed labels on the same line, used line indexes."""
+    labels: dict[FieldName, _Label] = {}
+    pieces: list[_Piece] = []
+    used: set[int] = set()
+    for i, line in enumerate(lines):
+        if line.box.x0 > card.x0 + card.width * PHOTO_COLUMN_X:
+            continue
+        hit = match_label(line.text)
+        if hit is None:
+            continue
+        field, score, rest = hit
+        if field in labels and labels[field].score >= score:
+            continue
+        rest = _strip_separator(rest)
+        labels[field] = _Label(field, line.box, score, merged=bool(_compact(rest)))
+        used.add(i)
+        if _compact(rest):
+            pieces.append(_Piece(rest, _split_box(line.box, line.text, rest), line.confidence))
+    _drop_misplaced(labels, card)
+    return labels, pieces, used
+
+
+def _drop_misplaced(labels: dict[FieldName, _Label], card: BBox) -> None:
+    """Drop label hits far right of the label column (value text that looked like a label)."""
+    column = sorted(lab.box.x0 for f, lab in labels.items() if f is not FieldName.GOLONGAN_DARAH)
+    if len(column) < 3:
+        return
+    left = column[len(column) // 2]
+    for field in list(labels):
+        if field is FieldName.GOLONGAN_DARAH:
+            continue
+        if labels[field].box.x0 > left + card.width * 0.12:
+            del labels[field]
+
+
+def _label_column_split(labels: Mapping[FieldName, _Label], card: BBox) -> float | None:
+    """An x between the label column and the value column, from labels read on their own."""
+    left = [lab for f, lab in labels.items() if f is not FieldName.GOLONGAN_DARAH]
+    alone = sorted(lab.box.x1 for lab in left if not lab.merged)
+    if len(left) < 2 or not alone:
+        return None
+    label_x0 = sorted(lab.box.x0 for lab in left)[len(left) // 2]
+    label_x1 = alone[len(alone) // 2]
+    return label_x0 + (label_x1 - label_x0) * 0.75
+
+
+def _value_part(line: OcrLine) -> _Piece | None:
+    """The part after the ``:`` of a label-column line whose label was not recognised."""
+    head, sep, rest = line.text.partition(":")
+    if not sep or not _compact(rest):
+        return None
+    return _Piece(rest.strip(), _split_box(line.box, line.text, rest), line.confidence)
+
+
+def _row_centres(labels: Mapping[FieldName, _Label]) -> dict[FieldName, tuple[float, float]]:
+    """Centre y and height per row; rows without a read label are placed between neighbours."""
+    known = [(i, labels[f].box) for i, f in enumerate(ROW_ORDER) if f in labels]
+    if not known:
+        return {}
+    height = sorted(b.height for _, b in known)[len(known) // 2]
+    rows: dict[FieldName, tuple[float, float]] = {}
+    for i, field in enumerate(ROW_ORDER):
+        if field in labels:
+            rows[field] = (labels[field].box.cy, labels[field].box.height)
+            continue
+        before = [(j, b) for j, b in known if j < i]
+        after = [(j, b) for j, b in known if j > i]
+        if before and after:
+            (j0, b0), (j1, b1) = before[-1], after[0]
+            y = b0.cy + (b1.cy - b0.cy) * (i - j0) / (j1 - j0)
+        elif len(known) >= 2:
+            (j0, b0), (j1, b1) = (known[-2], known[-1]) if before else (known[0], known[1])
+            y = b0.cy + (b1.cy - b0.cy) * (i - j0) / (j1 - j0)
+        else:
+            continue
+        rows[field] = (y, height)
+    return rows
+
+
+def _is_header(line: OcrLine, card: BBox) -> bool:
+    top = line.box.cy < card.y0 + card.height * HEADER_MAX_Y
+    centred = abs(line.box.cx - card.cx) < card.width * 0.2
+    return top and centred
+
+
+def _header_fields(lines: Sequence[OcrLine], card: BBox, used: set[int]) -> dict[FieldName, RawField]:
+    header = [
+        (i, line) for i, line in enumerate(lines) if i not in used and _is_header(line, card)
+    ]
+    header.sort(key=lambda item: item[1].box.cy)
+    out: dict[FieldName, RawField] = {}
+    prov = next((item for item in header if _PROVINSI.match(item[1].text)), None)
+    if prov is None and header:
+        prov = header[0]
+    if prov is None:
+        return out
+    used.add(prov[0])
+    out[FieldName.PROVINSI] = RawField(prov[1].text, prov[1].box, prov[1].confidence)
+    below = [item for item in header if item[1].box.cy > prov[1].box.cy + prov[1].box.height / 2]
+    if below:
+        i, line = below[0]
+        used.add(i)
+        out[FieldName.KABUPATEN_KOTA] = RawField(line.text, line.box, line.confidence)
+    return out
+
+
+def _photo_fields(lines: Sequence[OcrLine], card: BBox, used: set[int]) -> dict[FieldName, RawField]:
+    """Issue place and date: the lines under the photo, the date being the lower one."""
+    side = [
+        (i, line)
+        for i, line in enumerate(lines)
+        if i not in used
+        and line.box.x0 > card.x0 + card.width * (PHOTO_COLUMN_X - 0.05)
+        and line.box.cy > card.y0 + card.height * 0.55
+    ]
+    out: dict[FieldName, RawField] = {}
+    dates = [item for item in side if _DATE_LIKE.search(item[1].text)]
+    if dates:
+        i, line = min(dates, key=lambda item: item[1].box.cy)
+        used.add(i)
+        out[FieldName.TANGGAL_TERBIT] = RawField(line.text, line.box, line.confidence)
+        places = [
+            item
+            for item in side
+            if item[0] not in used and item[1].box.cy < line.box.cy and _compact(item[1].text)
+        ]
+        if places:
+            j, place = max(places, key=lambda item: item[1].box.cy)
+            used.add(j)
+            out[FieldName.TEMPAT_TERBIT] = RawField(place.text, place.box, place.confidence)
+    for i, _ in side:
+        used.add(i)
+    return out
+
+
+def _assign_row(
+    piece: _Piece, rows: Mapping[FieldName, tuple[float, float]], labels: Mapping[FieldName, _Label]
+) -> FieldName | None:
+    """The row a value piece belongs to, or the row it continues (wrapped text)."""
+    if not rows:
+        return None
+    cy = piece.box.cy
+    field, (y, h) = min(rows.items(), key=lambda kv: abs(kv[1][0] - cy))
+    if abs(y - cy) <= ROW_BAND * max(h, piece.box.height):
+        return field
+    above = [f for f, (ry, _) in rows.items() if ry < cy]
+    if not above:
+        return None
+    prev = max(above, key=lambda f: rows[f][0])
+    if prev in WRAPPING and prev in labels:
+        return prev
+    return prev if prev in WRAPPING else None
+
+
+def _reading_order(pieces: Iterable[_Piece]) -> list[_Piece]:
+    """Pieces grouped into printed lines (top to bottom), each line left to right."""
+    rows: list[list[_Piece]] = []
+    for piece in sorted(pieces, key=lambda p: p.box.cy):
+        last = rows[-1][-1] if rows else None
+        if last is not None and abs(piece.box.cy - last.box.cy) < 0.5 * min(
+            piece.box.height, last.box.height
+        ):
+            rows[-1].append(piece)
+        else:
+            rows.append([piece])
+    return [p for row in rows for p in sorted(row, key=lambda p: p.box.x0)]
+
+
+def _join(pieces: Iterable[_Piece]) -> RawField:
+    ordered = _reading_order(pieces)
+    text = " ".join(_strip_separator(p.text) for p in ordered).strip()
+    box = ordered[0].box
+    for p in ordered[1:]:
+        box = box.union(p.box)
+    confidence = min(p.confidence for p in ordered)
+    return RawField(text, box, confidence)
+
+
+def _split_gol_darah(pieces: list[_Piece], labels: Mapping[FieldName, _Label]) -> list[_Piece]:
+    """Pieces of the Jenis Kelamin row right of the Gol. Darah label (or after the words)."""
+    blood: list[_Piece] = []
+    gol = labels.get(FieldName.GOLONGAN_DARAH)
+    for piece in list(pieces):
+        found = _GOL_DARAH.search(piece.text)
+        if found:
+            pieces.remove(piece)
+            head, tail = piece.text[: found.start()].strip(), piece.text[found.end() :].strip()
+            if _compact(head) or head.strip() == "-":
+                pieces.append(_Piece(head, piece.box, piece.confidence))
+            if tail:
+                blood.append(_Piece(tail, _split_box(piece.box, piece.text, tail), piece.confidence))
+        elif gol is not None and piece.box.x0 >= gol.box.x0 - gol.box.height:
+            pieces.remove(piece)
+            blood.append(piece)
+    return blood
+
+
+def assign(
+    lines: Sequence[OcrLine], card_size: tuple[float, float] | None = None
+) -> dict[FieldName, RawField]:
+    """Assign OCR lines of an upright card to fields.
+
+    ``card_size`` is the (width, height) of the card image the boxes refer to; without it the
+    extent of the lines stands in. The result holds only the fields some text was found for.
+    """
+    if not lines:
+        return {}
+    card = _card_extent(lines, card_size)
+    labels, pieces, used = _find_labels(lines, card)
+    out = _header_fields(lines, card, used)
+    out.update(_photo_fields(lines, card, used))
+    split = _label_column_split(labels, card)
+    for i, line in enumerate(lines):
+        if i in used or not (_compact(line.text) or line.text.strip() == "-"):
+            continue
+        if line.box.x0 > card.x0 + card.width * PHOTO_COLUMN_X:
+            continue
+        piece = _Piece(_strip_separator(line.text), line.box, line.confidence)
+        if split is not None and line.box.x0 < split:
+            piece = _value_part(line)  # an unread label, maybe with its value glued on
+            if piece is None:
+                continue
+        pieces.append(piece)
+    rows = _row_centres(labels)
+    grouped: dict[FieldName, list[_Piece]] = {}
+    for piece in pieces:
+        field = _assign_row(piece, rows, labels)
+        if field is not None:
+            grouped.setdefault(field, []).append(piece)
+    if FieldName.JENIS_KELAMIN in grouped:
+        blood = _split_gol_darah(grouped[FieldName.JENIS_KELAMIN], labels)
+        if blood:
+            grouped[FieldName.GOLONGAN_DARAH] = blood
+        if not grouped[FieldName.JENIS_KELAMIN]:
+            del grouped[FieldName.JENIS_KELAMIN]
+    for field, group in grouped.items():
+        out[field] = _join(group)
+    return out
+
+
+def label_count(lines: Sequence[OcrLine]) -> int:
+    """How many distinct card labels the lines hold: a cheap "is this a KTP, upright?" test."""
+    found = {hit[0] for line in lines if (hit := match_label(line.text)) is not None}
+    return len(found)

@@ -1,0 +1,88 @@
+"""RapidOCR adapter: PP-OCR ONNX models shipped inside the ``rapidocr`` wheel.
+
+No model is downloaded: the wheel carries the detection, direction and recognition models.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ktp_ocr.errors import EngineUnavailable
+from ktp_ocr.types import BBox, OcrLine
+
+log = logging.getLogger(__name__)
+
+#: Longest image side the detector sees. The reader hands over cards about 1000 px wide, so
+#: this keeps them at native size; larger inputs are scaled down.
+DET_LIMIT_SIDE = 1024
+#: Lines the recogniser is less sure of than this are dropped by RapidOCR itself. Kept low:
+#: the field parsers decide what an unsure line is worth, with the confidence attached.
+TEXT_SCORE = 0.3
+
+
+def _quad_to_box(quad: Any) -> BBox:
+    pts = np.asarray(quad, dtype=np.float64).reshape(-1, 2)
+    return BBox(
+        float(pts[:, 0].min()),
+        float(pts[:, 1].min()),
+        float(pts[:, 0].max()),
+        float(pts[:, 1].max()),
+    )
+
+
+def clean_text(text: str) -> str:
+    """NFKC (full-width colon and digits to ASCII) and collapsed spaces."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+class RapidOcrEngine:
+    """PP-OCR detection + recognition through RapidOCR on the CPU."""
+
+    name = "rapidocr"
+
+    def __init__(self, *, threads: int = 0, det_limit_side: int = DET_LIMIT_SIDE) -> None:
+        try:
+            from rapidocr import RapidOCR
+        except ImportError as exc:  # pragma: no cover - core dependency
+            raise EngineUnavailable("rapidocr", hint="pip install rapidocr onnxruntime") from exc
+        params: dict[str, Any] = {
+            "Global.log_level": "error",
+            "Global.text_score": TEXT_SCORE,
+            "Global.use_cls": False,
+            "Global.max_side_len": 4000,
+            "Det.limit_side_len": det_limit_side,
+            "Det.limit_type": "max",
+            "EngineConfig.onnxruntime.intra_op_num_threads": threads if threads > 0 else -1,
+        }
+        try:
+            self._ocr = RapidOCR(params=params)
+        except Exception as exc:  # noqa: BLE001 - third-party init failures become one error
+            raise EngineUnavailable("rapidocr", hint=f"model failed to load: {exc}") from exc
+
+    def recognize(self, image: NDArray[np.uint8]) -> Sequence[OcrLine]:
+        """Detect and read every text line of ``image`` (BGR)."""
+        out = self._ocr(image)
+        if out is None or getattr(out, "boxes", None) is None or out.txts is None:
+            return []
+        lines: list[OcrLine] = []
+        for quad, text, score in zip(out.boxes, out.txts, out.scores, strict=False):
+            cleaned = clean_text(str(text))
+            if cleaned:
+                lines.append(OcrLine(cleaned, _quad_to_box(quad), float(score)))
+        return lines
+
+    def recognize_crops(self, crops: Sequence[NDArray[np.uint8]]) -> list[tuple[str, float]]:
+        """Recognise pre-cut single-line crops (no detection): text and confidence each."""
+        results: list[tuple[str, float]] = []
+        for crop in crops:
+            out = self._ocr(crop, use_det=False, use_cls=False, use_rec=True)
+            txts = getattr(out, "txts", None) or ("",)
+            scores = getattr(out, "scores", None) or (0.0,)
+            results.append((clean_text(str(txts[0])), float(scores[0])))
+        return results

@@ -1,0 +1,136 @@
+"""Layout: labels found by fuzzy matching, values anchored by geometry, never by line count."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ktp_ocr import layout
+from ktp_ocr.types import BBox, FieldName, OcrLine
+
+GOLDEN = Path(__file__).parent.parent / "golden"
+
+
+def _load(name: str) -> tuple[list[OcrLine], tuple[float, float], dict[str, str]]:
+    data = json.loads((GOLDEN / name).read_text(encoding="utf-8"))
+    lines = [OcrLine(d["text"], BBox(*d["box"]), d["confidence"]) for d in data["lines"]]
+    size = (float(data["card_size"][0]), float(data["card_size"][1]))
+    return lines, size, data["expected_raw"]
+
+
+def _texts(assigned: dict[FieldName, object]) -> dict[str, str]:
+    return {k.value: v.text for k, v in assigned.items()}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "rest"),
+    [
+        ("NIK", FieldName.NIK, ""),
+        ("Nama", FieldName.NAMA, ""),
+        ("Tempat/Tgl Lahir: BANDUNG, 12-05-1990", FieldName.TEMPAT_LAHIR, ": BANDUNG, 12-05-1990"),
+        ("Tempat/TglLahir", FieldName.TEMPAT_LAHIR, ""),
+        ("Status PerkawinarKAWIN", FieldName.STATUS_PERKAWINAN, "KAWIN"),
+        ("KewarganegaraanWNI", FieldName.KEWARGANEGARAAN, "WNI"),
+        ("Kel / Desa", FieldName.KELURAHAN_DESA, ""),
+        ("Gol Darah : O", FieldName.GOLONGAN_DARAH, " : O"),
+        ("Gol. Darah", FieldName.GOLONGAN_DARAH, ""),
+        ("RT/RW", FieldName.RT_RW, ""),
+        ("Berlaku Hingga : SEUMUR HIDUP", FieldName.BERLAKU_HINGGA, " : SEUMUR HIDUP"),
+        ("Jenis kelamin", FieldName.JENIS_KELAMIN, ""),
+        ("Kecamatan", FieldName.KECAMATAN, ""),
+    ],
+)
+def test_match_label(text: str, field: FieldName, rest: str) -> None:
+    hit = layout.match_label(text)
+    assert hit is not None
+    assert hit[0] is field
+    assert hit[2] == rest
+
+
+@pytest.mark.parametrize("text", ["SITI NURHALIZA", "3273015205900001", ": ISLAM", "", "::", "KAWIN"])
+def test_values_are_not_labels(text: str) -> None:
+    assert layout.match_label(text) is None
+
+
+def test_golden_rapidocr_lines() -> None:
+    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    got = _texts(layout.assign(lines, size))
+    assert got == expected
+    assert got["nama"] == "SITI NURHALIZA BINTI ABDULLAH RAHMAWATI"  # wrapped line joined
+    assert got["golongan_darah"] == "O"  # shares the Jenis Kelamin row
+    assert got["jenis_kelamin"] == "PEREMPUAN"
+    assert got["tanggal_terbit"] == "20-06-2017"
+
+
+def test_missing_label_row_is_interpolated_not_shifted() -> None:
+    """A label the OCR missed must not shift every value below it (the original's bug)."""
+    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    without_agama = [line for line in lines if line.text != "Agama"]
+    got = _texts(layout.assign(without_agama, size))
+    assert got["agama"] == "ISLAM"
+    assert got["status_perkawinan"] == expected["status_perkawinan"]
+    assert got["pekerjaan"] == expected["pekerjaan"]
+
+
+def test_dropped_value_line_leaves_only_that_field_empty() -> None:
+    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    got = _texts(layout.assign([ln for ln in lines if ln.text != ": ISLAM"], size))
+    assert "agama" not in got
+    assert {k: v for k, v in got.items()} == {k: v for k, v in expected.items() if k != "agama"}
+
+
+def test_shuffled_lines_give_the_same_result() -> None:
+    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    assert _texts(layout.assign(list(reversed(lines)), size)) == expected
+
+
+def test_empty_input() -> None:
+    assert layout.assign([]) == {}
+    assert layout.label_count([]) == 0
+
+
+def test_label_count_counts_distinct_labels() -> None:
+    lines, _, _ = _load("layout_rapidocr_dejavu.json")
+    assert layout.label_count(lines) >= 12
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    dx=st.floats(-500, 500),
+    dy=st.floats(-500, 500),
+    scale=st.floats(0.3, 4.0),
+)
+def test_assign_invariant_under_translation_and_scale(dx: float, dy: float, scale: float) -> None:
+    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    moved = [
+        OcrLine(ln.text, ln.box.scaled(scale).translated(dx, dy), ln.confidence) for ln in lines
+    ]
+    # Without a card size the extent of the lines stands in for the card.
+    assert _texts(layout.assign(moved)) == _texts(layout.assign(lines))
+    assert _texts(layout.assign(lines, size)) == expected
+
+
+@pytest.mark.parametrize("garbled", ["Agarna", "Ag4rn#", "|||"])
+def test_unread_label_text_does_not_leak_into_values(garbled: str) -> None:
+    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    changed = [OcrLine(garbled, ln.box, ln.confidence) if ln.text == "Agama" else ln for ln in lines]
+    assert _texts(layout.assign(changed, size)) == expected
+
+
+def test_unread_label_glued_to_its_value_keeps_the_value() -> None:
+    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    agama = next(ln for ln in lines if ln.text == "Agama")
+    value = next(ln for ln in lines if ln.text == ": ISLAM")
+    glued = OcrLine("Agarna : ISLAM", agama.box.union(value.box), 0.9)
+    changed = [ln for ln in lines if ln not in (agama, value)] + [glued]
+    assert _texts(layout.assign(changed, size))["agama"] == "ISLAM"
+
+
+def test_text_in_the_photo_column_is_not_a_value() -> None:
+    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    stray = OcrLine("SIGNATURE", BBox(800, 300, 950, 330), 0.9)
+    assert _texts(layout.assign([*lines, stray], size)) == expected
