@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shlex
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -113,20 +114,30 @@ def _cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
-    from ktp_ocr.bench import run_bench
+    from ktp_ocr import bench
 
-    if args.engine:
-        settings = settings.model_copy(update={"ocr_engine": args.engine})
-    return run_bench(
-        Path(args.folder),
-        settings=settings,
-        engines=[e.strip() for e in (args.engine or settings.ocr_engine).split(",")],
-        report=Path(args.report) if args.report else None,
-        as_json=args.json,
-        command=args.command,
-        limit=args.limit,
-        out=sys.stdout,
-    )
+    engines = [e.strip() for e in args.engine.split(",")] if args.engine else [None]
+    reports: dict[str, bench.BenchReport] = {}
+    for engine in engines if not args.command else [None]:
+        report = bench.run_bench(
+            args.folder, engine=engine, command=args.command, limit=args.limit, settings=settings
+        )
+        reports[report.source] = report
+        if args.json:
+            sys.stdout.write(json.dumps(bench.to_json(report), ensure_ascii=False, indent=2) + "\n")
+        else:
+            sys.stdout.write(bench.summary_text(report) + "\n")
+        if args.report:
+            markdown = bench.to_markdown(
+                report,
+                title=f"Benchmark: {report.source}",
+                command=shlex.join(["ktp-ocr", "bench", *sys.argv[2:]]),
+                machine=bench.describe_machine(),
+            )
+            bench.write_report(args.report, markdown, section=bench.section_name(report))
+    if args.report and len(reports) > 1:
+        bench.write_report(args.report, bench.compare_markdown(reports), section="comparison")
+    return 0
 
 
 def _cmd_db_init(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,0 +1,544 @@
+"""Scoring a benchmark run: pure arithmetic over labels and predictions, no I/O.
+
+Definitions (the report repeats them):
+
+- **Values** are compared as strings after trivial whitespace normalisation only (strip, runs of
+  whitespace to one space; an empty string is ``None``). Case and punctuation count.
+- **Exact match** per field: normalised prediction == normalised truth (``None`` == ``None``).
+- **CER** per field: ``Levenshtein(truth, pred) / len(truth)``; a missing prediction costs 1.0;
+  when the truth is ``None`` the CER is 0.0 if the prediction is ``None`` too, else 1.0. Not capped.
+- **Refusal** = the reader raised an input error (the code is kept). It is *deserved* when the label
+  carries ``expect_reject`` or its ``condition`` is one of the unreadable conditions (default
+  ``{"unreadable"}``); any other refusal is *undeserved*. Refusals of unlabelled images are neither.
+- **Scored cards** (the denominator of every accuracy figure): labelled cards that do not carry
+  ``expect_reject`` and were not refused deservedly. An undeserved refusal is scored as wrong on
+  all 17 fields (CER 1.0 each).
+- **NIK outcome** of a scored card, exactly one of: ``right``; ``silently_wrong`` (read, not
+  refused, NIK non-null and wrong: the key safety metric); ``abstained`` (NIK null where the truth
+  has one); ``refused`` (undeserved refusal). Cards labelled ``expect_reject`` that were read anyway
+  count as *missed rejects*; when they came back with a NIK that is not the truth's, they also count
+  as ``nik_invented_on_reject``.
+- **Latency** percentiles use linear interpolation between closest ranks (NumPy's default).
+  ``cards_per_second`` is ``1000 / mean latency``: one stream, reading time only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from rapidfuzz.distance import Levenshtein
+
+from ktp_ocr.types import CARD_FIELDS
+
+#: The 17 scored field names, in card order.
+FIELD_NAMES: tuple[str, ...] = tuple(f.value for f in CARD_FIELDS)
+#: Condition labels whose refusals are deserved by default.
+UNREADABLE_CONDITIONS: frozenset[str] = frozenset({"unreadable"})
+#: Group name of images that came without a label file.
+UNLABELLED = "unlabelled"
+#: Conditions listed first in reports, in this order; any others follow alphabetically.
+CONDITION_ORDER: tuple[str, ...] = ("scan", "photo", "hard")
+
+NikOutcome = Literal["right", "silently_wrong", "abstained", "refused"]
+Values = Mapping[str, str | None]
+
+
+def normalise(value: object) -> str | None:
+    """Trivial normalisation: ``str()``, strip, collapse whitespace; empty becomes ``None``."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def char_error_rate(truth: str | None, pred: str | None) -> float:
+    """Levenshtein distance over the truth's length (see the module docstring for ``None``)."""
+    if truth is None:
+        return 0.0 if pred is None else 1.0
+    if pred is None:
+        return 1.0
+    return Levenshtein.distance(truth, pred) / len(truth)
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The ``q``-th percentile (0-100) with linear interpolation; ``None`` for no values."""
+    if not 0 <= q <= 100:
+        raise ValueError(f"percentile must be within 0..100, got {q}")
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * q / 100
+    low = math.floor(rank)
+    high = math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+@dataclass(frozen=True, slots=True)
+class Truth:
+    """One label: the card's canonical values, its condition and an optional expected refusal."""
+
+    card_id: str
+    condition: str
+    fields: Values
+    expect_reject: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], *, default_id: str = "") -> Truth:
+        """Build from the generator's ``<id>.json`` (``id``, ``condition``, ``fields``, ...)."""
+        raw_fields = data.get("fields") or {}
+        if not isinstance(raw_fields, Mapping):
+            raise ValueError("label 'fields' must be an object")
+        reject = data.get("expect_reject")
+        return cls(
+            card_id=str(data.get("id") or default_id),
+            condition=str(data.get("condition") or "unknown"),
+            fields={name: normalise(raw_fields.get(name)) for name in FIELD_NAMES},
+            expect_reject=str(reject) if reject else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """What a reader produced for one image: values, or a refusal code; plus its timing."""
+
+    card_id: str
+    fields: Values | None = None
+    refusal: str | None = None
+    latency_ms: float | None = None
+    timings: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def refused(self) -> bool:
+        """True when the reader refused the image."""
+        return self.refusal is not None
+
+
+@dataclass(frozen=True, slots=True)
+class CardScore:
+    """The verdict on one image."""
+
+    card_id: str
+    condition: str
+    labelled: bool
+    refusal: str | None
+    deserved: bool | None  # None unless refused and labelled
+    expect_reject: str | None
+    scored: bool
+    exact: Mapping[str, bool]  # empty unless scored
+    cer: Mapping[str, float]  # empty unless scored
+    nik: NikOutcome | None  # None unless scored
+    nik_invented_on_reject: bool
+    latency_ms: float | None
+    timings: Mapping[str, float]
+
+    @property
+    def refused(self) -> bool:
+        """True when the reader refused the image."""
+        return self.refusal is not None
+
+    @property
+    def card_right(self) -> bool:
+        """All 17 fields exactly right (False when not scored)."""
+        return self.scored and all(self.exact.values())
+
+    @property
+    def missed_reject(self) -> bool:
+        """Labelled ``expect_reject`` but read anyway."""
+        return self.expect_reject is not None and not self.refused
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "id": self.card_id,
+            "condition": self.condition,
+            "labelled": self.labelled,
+            "refusal": self.refusal,
+            "deserved": self.deserved,
+            "expect_reject": self.expect_reject,
+            "scored": self.scored,
+            "card_right": self.card_right,
+            "nik": self.nik,
+            "nik_invented_on_reject": self.nik_invented_on_reject,
+            "exact": dict(self.exact),
+            "cer": dict(self.cer),
+            "latency_ms": self.latency_ms,
+            "timings": dict(self.timings),
+        }
+
+
+def score_card(
+    truth: Truth | None,
+    pred: Prediction,
+    *,
+    unreadable_conditions: Iterable[str] = UNREADABLE_CONDITIONS,
+) -> CardScore:
+    """Score one prediction against its label (``truth=None``: unlabelled, speed only)."""
+    if truth is None:
+        return CardScore(
+            card_id=pred.card_id,
+            condition=UNLABELLED,
+            labelled=False,
+            deserved=None,
+            expect_reject=None,
+            scored=False,
+            exact={},
+            cer={},
+            nik=None,
+            nik_invented_on_reject=False,
+            refusal=pred.refusal,
+            latency_ms=pred.latency_ms,
+            timings=dict(pred.timings),
+        )
+    excused = truth.expect_reject is not None or truth.condition in set(unreadable_conditions)
+    deserved = excused if pred.refused else None
+    got: dict[str, str | None] = {
+        name: None if pred.fields is None else normalise(pred.fields.get(name))
+        for name in FIELD_NAMES
+    }
+    invented = (
+        truth.expect_reject is not None
+        and not pred.refused
+        and got["nik"] is not None
+        and got["nik"] != truth.fields.get("nik")
+    )
+    scored = truth.expect_reject is None and deserved is not True
+    exact: dict[str, bool] = {}
+    cer: dict[str, float] = {}
+    nik: NikOutcome | None = None
+    if scored and pred.refused:
+        exact = dict.fromkeys(FIELD_NAMES, False)
+        cer = dict.fromkeys(FIELD_NAMES, 1.0)
+        nik = "refused"
+    elif scored:
+        for name in FIELD_NAMES:
+            want = truth.fields.get(name)
+            exact[name] = got[name] == want
+            cer[name] = char_error_rate(want, got[name])
+        if exact["nik"]:
+            nik = "right"
+        elif got["nik"] is None:
+            nik = "abstained"
+        else:
+            nik = "silently_wrong"
+    return CardScore(
+        card_id=pred.card_id,
+        condition=truth.condition,
+        labelled=True,
+        deserved=deserved,
+        expect_reject=truth.expect_reject,
+        scored=scored,
+        exact=exact,
+        cer=cer,
+        nik=nik,
+        nik_invented_on_reject=invented,
+        refusal=pred.refusal,
+        latency_ms=pred.latency_ms,
+        timings=dict(pred.timings),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FieldStats:
+    """Exact-match rate and mean CER of one field over the scored cards."""
+
+    exact: float
+    cer: float
+
+    def to_dict(self) -> dict[str, float]:
+        """JSON form."""
+        return {"exact": self.exact, "cer": self.cer}
+
+
+@dataclass(frozen=True, slots=True)
+class NikStats:
+    """NIK outcomes over the scored cards (they add up to ``scored``)."""
+
+    scored: int
+    right: int
+    silently_wrong: int
+    abstained: int
+    refused: int
+    invented_on_reject: int
+
+    @property
+    def right_rate(self) -> float | None:
+        """Share of scored cards with the NIK exactly right."""
+        return _ratio(self.right, self.scored)
+
+    @property
+    def silently_wrong_rate(self) -> float | None:
+        """Share of scored cards read with a non-null, wrong NIK."""
+        return _ratio(self.silently_wrong, self.scored)
+
+    @property
+    def abstained_rate(self) -> float | None:
+        """Share of scored cards read with a null NIK."""
+        return _ratio(self.abstained, self.scored)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "scored": self.scored,
+            "right": self.right,
+            "silently_wrong": self.silently_wrong,
+            "abstained": self.abstained,
+            "refused": self.refused,
+            "invented_on_reject": self.invented_on_reject,
+            "right_rate": self.right_rate,
+            "silently_wrong_rate": self.silently_wrong_rate,
+            "abstained_rate": self.abstained_rate,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RefusalStats:
+    """Refusals among all images of a group, with their codes."""
+
+    cards: int
+    refused: int
+    deserved: int
+    undeserved: int
+    unlabelled: int  # refusals of images without a label
+    codes: Mapping[str, int]
+    expected: int  # cards labelled expect_reject
+    expected_code_match: int  # deserved by expect_reject, with the expected code
+    missed: int  # expect_reject cards that were read anyway
+
+    @property
+    def share(self) -> float | None:
+        """Refused images over all images."""
+        return _ratio(self.refused, self.cards)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "cards": self.cards,
+            "refused": self.refused,
+            "share": self.share,
+            "deserved": self.deserved,
+            "undeserved": self.undeserved,
+            "unlabelled": self.unlabelled,
+            "codes": dict(self.codes),
+            "expected": self.expected,
+            "expected_code_match": self.expected_code_match,
+            "missed": self.missed,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSummary:
+    """Accuracy, refusals and latency over a group of images (all, or one condition)."""
+
+    name: str
+    cards: int
+    labelled: int
+    scored: int
+    exact_mean: float | None  # mean exact match over the 17 fields and the scored cards
+    cer_mean: float | None
+    fields: Mapping[str, FieldStats]  # empty when nothing was scored
+    nik: NikStats
+    card_right: int
+    refusals: RefusalStats
+    latency_p50_ms: float | None
+    latency_p90_ms: float | None
+
+    @property
+    def card_right_rate(self) -> float | None:
+        """Share of scored cards with all 17 fields right."""
+        return _ratio(self.card_right, self.scored)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "name": self.name,
+            "cards": self.cards,
+            "labelled": self.labelled,
+            "scored": self.scored,
+            "exact_mean": self.exact_mean,
+            "cer_mean": self.cer_mean,
+            "card_right": self.card_right,
+            "card_right_rate": self.card_right_rate,
+            "nik": self.nik.to_dict(),
+            "fields": {name: stats.to_dict() for name, stats in self.fields.items()},
+            "refusals": self.refusals.to_dict(),
+            "latency_p50_ms": self.latency_p50_ms,
+            "latency_p90_ms": self.latency_p90_ms,
+        }
+
+
+def summarize(cards: Sequence[CardScore], *, name: str) -> GroupSummary:
+    """Aggregate card scores into one group's figures."""
+    scored = [c for c in cards if c.scored]
+    fields: dict[str, FieldStats] = {}
+    if scored:
+        for fname in FIELD_NAMES:
+            fields[fname] = FieldStats(
+                exact=sum(c.exact[fname] for c in scored) / len(scored),
+                cer=sum(c.cer[fname] for c in scored) / len(scored),
+            )
+    outcomes = Counter(c.nik for c in scored)
+    refused = [c for c in cards if c.refused]
+    latencies = [c.latency_ms for c in cards if c.latency_ms is not None]
+    return GroupSummary(
+        name=name,
+        cards=len(cards),
+        labelled=sum(c.labelled for c in cards),
+        scored=len(scored),
+        exact_mean=_mean([s.exact for s in fields.values()]),
+        cer_mean=_mean([s.cer for s in fields.values()]),
+        fields=fields,
+        nik=NikStats(
+            scored=len(scored),
+            right=outcomes["right"],
+            silently_wrong=outcomes["silently_wrong"],
+            abstained=outcomes["abstained"],
+            refused=outcomes["refused"],
+            invented_on_reject=sum(c.nik_invented_on_reject for c in cards),
+        ),
+        card_right=sum(c.card_right for c in scored),
+        refusals=RefusalStats(
+            cards=len(cards),
+            refused=len(refused),
+            deserved=sum(c.deserved is True for c in refused),
+            undeserved=sum(c.deserved is False for c in refused),
+            unlabelled=sum(not c.labelled for c in refused),
+            codes=dict(sorted(Counter(str(c.refusal) for c in refused).items())),
+            expected=sum(c.expect_reject is not None for c in cards),
+            expected_code_match=sum(
+                c.expect_reject is not None and c.refusal == c.expect_reject for c in cards
+            ),
+            missed=sum(c.missed_reject for c in cards),
+        ),
+        latency_p50_ms=percentile(latencies, 50),
+        latency_p90_ms=percentile(latencies, 90),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SpeedStats:
+    """Latency, throughput, time per pipeline stage and memory over every timed image."""
+
+    timed: int
+    p50_ms: float | None
+    p90_ms: float | None
+    mean_ms: float | None
+    max_ms: float | None
+    cards_per_second: float | None
+    stage_ms: Mapping[str, float]  # mean ms per stage over the reads that reported it
+    peak_rss_mb: float | None
+    wall_seconds: float | None  # the whole run, warm-up and file I/O included
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "timed": self.timed,
+            "p50_ms": self.p50_ms,
+            "p90_ms": self.p90_ms,
+            "mean_ms": self.mean_ms,
+            "max_ms": self.max_ms,
+            "cards_per_second": self.cards_per_second,
+            "stage_ms": dict(self.stage_ms),
+            "peak_rss_mb": self.peak_rss_mb,
+            "wall_seconds": self.wall_seconds,
+        }
+
+
+def speed_stats(
+    cards: Sequence[CardScore],
+    *,
+    peak_rss_mb: float | None = None,
+    wall_seconds: float | None = None,
+) -> SpeedStats:
+    """Latency percentiles, throughput and mean per-stage time of the timed images."""
+    latencies = [c.latency_ms for c in cards if c.latency_ms is not None]
+    mean = _mean(latencies)
+    stages: dict[str, list[float]] = {}
+    for card in cards:
+        if card.latency_ms is None:
+            continue
+        for stage, ms in card.timings.items():
+            stages.setdefault(stage, []).append(ms)
+    return SpeedStats(
+        timed=len(latencies),
+        p50_ms=percentile(latencies, 50),
+        p90_ms=percentile(latencies, 90),
+        mean_ms=mean,
+        max_ms=max(latencies) if latencies else None,
+        cards_per_second=1000 / mean if mean else None,
+        stage_ms={stage: sum(v) / len(v) for stage, v in stages.items()},
+        peak_rss_mb=peak_rss_mb,
+        wall_seconds=wall_seconds,
+    )
+
+
+def _condition_key(name: str) -> tuple[int, str]:
+    if name in CONDITION_ORDER:
+        return (CONDITION_ORDER.index(name), name)
+    return (len(CONDITION_ORDER) + (name == UNLABELLED), name)
+
+
+@dataclass(frozen=True, slots=True)
+class BenchReport:
+    """A whole benchmark run: what was measured, the overall and per-condition figures, speed."""
+
+    source: str  # engine name or the command template
+    folder: str
+    overall: GroupSummary
+    conditions: Mapping[str, GroupSummary]
+    speed: SpeedStats
+    cards: tuple[CardScore, ...]
+    kind: Literal["reader", "command"] = "reader"
+    warmup: int = 0
+    unreadable_conditions: tuple[str, ...] = tuple(sorted(UNREADABLE_CONDITIONS))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (every card included)."""
+        return {
+            "source": self.source,
+            "kind": self.kind,
+            "folder": self.folder,
+            "warmup": self.warmup,
+            "unreadable_conditions": list(self.unreadable_conditions),
+            "overall": self.overall.to_dict(),
+            "conditions": {k: v.to_dict() for k, v in self.conditions.items()},
+            "speed": self.speed.to_dict(),
+            "cards": [c.to_dict() for c in self.cards],
+        }
+
+
+def build_report(
+    cards: Sequence[CardScore],
+    *,
+    source: str,
+    kind: Literal["reader", "command"] = "reader",
+    folder: str = "",
+    warmup: int = 0,
+    peak_rss_mb: float | None = None,
+    wall_seconds: float | None = None,
+    unreadable_conditions: Iterable[str] = UNREADABLE_CONDITIONS,
+) -> BenchReport:
+    """Aggregate scored cards overall and per condition."""
+    names = sorted({c.condition for c in cards}, key=_condition_key)
+    return BenchReport(
+        source=source,
+        folder=folder,
+        overall=summarize(cards, name="all"),
+        conditions={n: summarize([c for c in cards if c.condition == n], name=n) for n in names},
+        speed=speed_stats(cards, peak_rss_mb=peak_rss_mb, wall_seconds=wall_seconds),
+        cards=tuple(cards),
+        kind=kind,
+        warmup=warmup,
+        unreadable_conditions=tuple(sorted(unreadable_conditions)),
+    )
