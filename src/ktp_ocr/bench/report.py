@@ -373,9 +373,10 @@ def summary_text(report: BenchReport) -> str:
     rows = [f"{report.source}: {report.overall.cards} cards from {report.folder}"]
     groups = [("all", report.overall), *report.conditions.items()]
     for name, group in groups:
+        nik = group.nik
         rows.append(
-            f"  {name:<8} fields {_pct(group.exact_mean):>7}  NIK right "
-            f"{_pct(group.nik.right_rate):>7}  NIK silently wrong {_pct(group.nik.silently_wrong_rate):>6}"
+            f"  {name:<8} fields {_pct(group.exact_mean):>7}  NIK right {_pct(nik.right_rate):>7}"
+            f"  NIK silently wrong {_pct(nik.silently_wrong_rate):>6}"
             f"  card right {group.card_right}/{group.scored}  refused {group.refusals.refused}"
         )
     speed = report.speed
