@@ -183,7 +183,7 @@ class Reader:
         with timer.stage("regions"):
             matches, fields = self._match_regions(fields, nik)
         with timer.stage("checks"):
-            checks = check_card(fields, nik, matches)
+            checks = check_card(fields, nik, matches, today=self.today)
             score = score_card(fields, checks)
         issues = tuple(
             sorted({code for fv in fields.values() for code in fv.issues} | _failed(checks))

@@ -51,7 +51,9 @@ def test_match_label(text: str, field: FieldName, rest: str) -> None:
     assert hit[2] == rest
 
 
-@pytest.mark.parametrize("text", ["SITI NURHALIZA", "3273015205900001", ": ISLAM", "", "::", "KAWIN"])
+@pytest.mark.parametrize(
+    "text", ["SITI NURHALIZA", "3273015205900001", ": ISLAM", "", "::", "KAWIN"]
+)
 def test_values_are_not_labels(text: str) -> None:
     assert layout.match_label(text) is None
 
@@ -80,7 +82,7 @@ def test_dropped_value_line_leaves_only_that_field_empty() -> None:
     lines, size, expected = _load("layout_rapidocr_dejavu.json")
     got = _texts(layout.assign([ln for ln in lines if ln.text != ": ISLAM"], size))
     assert "agama" not in got
-    assert {k: v for k, v in got.items()} == {k: v for k, v in expected.items() if k != "agama"}
+    assert dict(got.items()) == {k: v for k, v in expected.items() if k != "agama"}
 
 
 def test_shuffled_lines_give_the_same_result() -> None:
@@ -117,12 +119,14 @@ def test_assign_invariant_under_translation_and_scale(dx: float, dy: float, scal
 @pytest.mark.parametrize("garbled", ["Agarna", "Ag4rn#", "|||"])
 def test_unread_label_text_does_not_leak_into_values(garbled: str) -> None:
     lines, size, expected = _load("layout_rapidocr_dejavu.json")
-    changed = [OcrLine(garbled, ln.box, ln.confidence) if ln.text == "Agama" else ln for ln in lines]
+    changed = [
+        OcrLine(garbled, ln.box, ln.confidence) if ln.text == "Agama" else ln for ln in lines
+    ]
     assert _texts(layout.assign(changed, size)) == expected
 
 
 def test_unread_label_glued_to_its_value_keeps_the_value() -> None:
-    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    lines, size, _expected = _load("layout_rapidocr_dejavu.json")
     agama = next(ln for ln in lines if ln.text == "Agama")
     value = next(ln for ln in lines if ln.text == ": ISLAM")
     glued = OcrLine("Agarna : ISLAM", agama.box.union(value.box), 0.9)

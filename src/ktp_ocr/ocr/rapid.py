@@ -56,6 +56,7 @@ class RapidOcrEngine:
             "Global.text_score": TEXT_SCORE,
             "Global.use_cls": False,
             "Global.max_side_len": 4000,
+            "Rec.rec_batch_num": 1,
             "Det.limit_side_len": det_limit_side,
             "Det.limit_type": "max",
             "EngineConfig.onnxruntime.intra_op_num_threads": threads if threads > 0 else -1,

@@ -1,0 +1,133 @@
+"""Dates as the card prints them (``dd-mm-yyyy``), read through OCR noise.
+
+``12-05-1990``, ``12 05 1990``, ``12-O5-199O``, ``1205-1990``, ``12-05.1990`` and ``12/05/1990``
+all read as 12 May 1990. The year must be 19xx or 20xx; 31 February is impossible, not guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from ktp_ocr.fields.invalid import InvalidField
+from ktp_ocr.fields.names import read_place
+from ktp_ocr.fields.repair import is_digit_like, to_digits
+from ktp_ocr.fields.text import issue, lowered, strip_edges, strip_label
+from ktp_ocr.fields.vocab import Vocabulary
+from ktp_ocr.types import SEUMUR_HIDUP, FieldName, FieldValue
+
+#: Characters printed or misread between the day, month and year.
+DATE_SEPARATORS = " -./,:_\\–—~"
+#: A validity text with at least this many digits is a date, otherwise ``SEUMUR HIDUP``.
+MIN_DATE_DIGITS = 4
+#: A token with no real digit counts as part of a date only when this short (``OI`` for 01).
+MAX_LETTER_ONLY_TOKEN = 2
+
+_SEP = "[" + re.escape(DATE_SEPARATORS) + "]"
+_DATE = re.compile(rf"{_SEP}*(\d{{1,2}}){_SEP}*(\d{{1,2}}){_SEP}*((?:19|20)\d\d){_SEP}*")
+_TOKEN = re.compile(r"[^\s,]+")
+_LIFETIME = Vocabulary.from_rows("berlaku_hingga", ((SEUMUR_HIDUP,),))
+#: Fields whose raw text may start with the Tempat/Tgl Lahir label.
+_LABEL_OF = {FieldName.TANGGAL_LAHIR: FieldName.TEMPAT_LAHIR}
+
+
+class InvalidDate(InvalidField):
+    """Not a ``dd-mm-yyyy`` date; codes ``missing``, ``format``, ``impossible``."""
+
+
+def parse_date(text: str) -> date:
+    """The date at the end of ``text`` (day, month, 4-digit year); raises :class:`InvalidDate`.
+
+    Every digit of the date's tokens must fit the pattern: a stray digit is not skipped.
+    """
+    date_text = _date_part(text)
+    if not date_text:
+        raise InvalidDate("missing", "no digits where a date should be")
+    found = _DATE.fullmatch(to_digits(date_text))
+    if found is None:
+        raise InvalidDate("format", "not a dd-mm-yyyy date")
+    day, month, year = (int(part) for part in found.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InvalidDate("impossible", "no such day in the calendar") from None
+
+
+def format_date(value: date) -> str:
+    """``dd-mm-yyyy`` as the card prints it (inverse of :func:`parse_date`)."""
+    return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
+
+
+def _date_like(token: str) -> bool:
+    if not all(ch in DATE_SEPARATORS or is_digit_like(ch) for ch in token):
+        return False
+    return any(ch in "0123456789" for ch in token) or len(token) <= MAX_LETTER_ONLY_TOKEN
+
+
+def split_place_date(text: str) -> tuple[str, str]:
+    """``BANDUNG, 12-05-1990`` -> (``BANDUNG, ``, ``12-05-1990``); the date is at the end."""
+    start = len(text)
+    for token in reversed(list(_TOKEN.finditer(text))):
+        if _date_like(token.group()):
+            start = token.start()
+            continue
+        glued = token.group()  # BANDUNG12-05-1990
+        cut = next(
+            (i for i, ch in enumerate(glued) if ch in "0123456789" and _date_like(glued[i:])),
+            None,
+        )
+        if cut is not None:
+            start = token.start() + cut
+        break
+    date_text = text[start:]
+    if not any(ch in "0123456789" for ch in date_text):
+        return text, ""
+    return text[:start], date_text
+
+
+def _date_part(text: str) -> str:
+    """The date tokens at the end of ``text``, trailing non-digits dropped."""
+    end = len(text)
+    while end and not is_digit_like(text[end - 1]):
+        end -= 1
+    return split_place_date(text[:end])[1]
+
+
+def read_date(
+    raw: str, *, confidence: float = 1.0, field: FieldName = FieldName.TANGGAL_LAHIR
+) -> FieldValue[date]:
+    """A date field (birth or issue date); value None with an issue code when unreadable."""
+    text = strip_edges(strip_label(raw, _LABEL_OF.get(field, field)))
+    try:
+        value = parse_date(text)
+    except InvalidDate as exc:
+        return FieldValue(None, raw, confidence, (issue(field, exc.code),))
+    date_text = _date_part(text)
+    corrected = to_digits(date_text) != date_text
+    return FieldValue(value, raw, lowered(confidence, int(corrected)))
+
+
+def parse_birth_place_date(
+    raw: str, *, confidence: float = 1.0
+) -> tuple[FieldValue[str], FieldValue[date]]:
+    """The Tempat/Tgl Lahir row: (place, date), e.g. ``KAB. BANDUNG,12-05-1990``."""
+    text = strip_edges(strip_label(raw, FieldName.TEMPAT_LAHIR))
+    place_text, date_text = split_place_date(text)
+    place = read_place(place_text, confidence=confidence, field=FieldName.TEMPAT_LAHIR)
+    born = read_date(date_text, confidence=confidence, field=FieldName.TANGGAL_LAHIR)
+    return replace(place, raw=raw), replace(born, raw=raw)
+
+
+def read_validity(raw: str, *, confidence: float = 1.0) -> FieldValue[date | str]:
+    """Berlaku Hingga: ``SEUMUR HIDUP`` (also ``SEUMURHIDUP``, ``SEUMUR HIDUF``) or a date."""
+    field = FieldName.BERLAKU_HINGGA
+    text = strip_edges(strip_label(raw, field))
+    if sum(ch in "0123456789" for ch in text) >= MIN_DATE_DIGITS:
+        dated = read_date(text, confidence=confidence, field=field)
+        return FieldValue(dated.value, raw, dated.confidence, dated.issues)
+    try:
+        snap = _LIFETIME.snap(text)
+    except InvalidField as exc:
+        return FieldValue(None, raw, confidence, (issue(field, exc.code),))
+    return FieldValue(snap.value, raw, confidence * snap.score / 100)

@@ -1,0 +1,152 @@
+"""Fields with a (mostly) closed vocabulary: sex, blood, religion, marriage, work, citizenship.
+
+Snapping goes through :meth:`Vocabulary.snap` (one scorer, one threshold). The value returned is
+the spelling the card prints that is closest to the text (``KATOLIK`` and ``KATHOLIK`` are both
+printed). Occupation is also printed as free text: it is snapped only when the match is close.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ktp_ocr.fields.invalid import InvalidField
+from ktp_ocr.fields.repair import repair, to_letters, word_mask
+from ktp_ocr.fields.text import issue, lowered, single_spaces, strip_edges, strip_label
+from ktp_ocr.fields.vocab import Vocabulary, load_vocabulary, vocab_key
+from ktp_ocr.types import FieldName, FieldValue, Sex
+
+#: Punctuation a free-text occupation may hold.
+OCCUPATION_PUNCTUATION = "/.,()-'&"
+#: An occupation with more letters than this beyond the closest entry is free text
+#: (``KARYAWAN HONORER SEKOLAH`` is not ``KARYAWAN HONORER``).
+MAX_EXTRA_LETTERS = 3
+WNI = "WNI"
+WNA = "WNA"
+
+_SEXES = Vocabulary.from_rows("jenis_kelamin", tuple((sex.value,) for sex in Sex))
+_CITIZENSHIP = Vocabulary.from_rows("kewarganegaraan", ((WNI,), (WNA,)))
+#: The Gol. Darah label, which shares the Jenis Kelamin row.
+_GOL_DARAH = re.compile(r"G\s*[O0]\s*L[\s.,:]*(?:ONGAN\s*)?(?:D[A4]R[A4]H)?|D[A4]R[A4]H", re.I)
+_BLOOD = re.compile(r"(AB|A|B|O)([+-]?)")
+_BLOOD_LETTERS = str.maketrans({"0": "O", "D": "O", "Q": "O", "8": "B", "4": "A"})
+_DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "_": "-", "~": "-"})
+_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
+_TOKEN = re.compile(r"\S+")
+
+
+def split_sex_blood(text: str) -> tuple[str, str]:
+    """The Jenis Kelamin row split at the Gol. Darah label: (sex text, blood text or ``""``)."""
+    found = _GOL_DARAH.search(text)
+    if found is None:
+        return text, ""
+    return text[: found.start()], text[found.end() :]
+
+
+def _snapped(
+    raw: str, text: str, field: FieldName, vocab: Vocabulary, confidence: float
+) -> FieldValue[str]:
+    try:
+        snap = vocab.snap(text)
+    except InvalidField as exc:
+        return FieldValue(None, raw, confidence, (issue(field, exc.code),))
+    repaired = to_letters(text) != text.upper()
+    return FieldValue(snap.value, raw, lowered(confidence * snap.score / 100, int(repaired)))
+
+
+def read_sex(raw: str, *, confidence: float = 1.0) -> FieldValue[Sex]:
+    """``jenis_kelamin``: ``LAKI-LAKI`` or ``PEREMPUAN`` (``LAKI LAK1``, ``PEREMPLAN``)."""
+    field = FieldName.JENIS_KELAMIN
+    text = strip_edges(strip_label(split_sex_blood(raw)[0], field))
+    read = _snapped(raw, text, field, _SEXES, confidence)
+    value = None if read.value is None else Sex(read.value)
+    return FieldValue(value, raw, read.confidence, read.issues)
+
+
+def _blood_text(text: str) -> str:
+    """The blood-type part of ``text``, compact and upper case, dashes unified."""
+    found = _GOL_DARAH.search(text)
+    tail = text[found.end() :] if found else text
+    return "".join(tail.split()).translate(_DASHES).strip(":;.,=").upper()
+
+
+def parse_blood_type(text: str) -> str:
+    """``A``, ``B``, ``AB``, ``O`` with ``+``/``-``, or ``-``; ``0`` is O. Raises InvalidField."""
+    compact = _blood_text(text)
+    if not compact:
+        raise InvalidField("missing", "no blood type")
+    if set(compact) == {"-"}:
+        return "-"
+    found = _BLOOD.fullmatch(compact.lstrip("-").translate(_BLOOD_LETTERS))
+    if found is None:
+        raise InvalidField("unknown", "not a blood type")
+    return found.group()
+
+
+def read_blood_type(raw: str, *, confidence: float = 1.0) -> FieldValue[str]:
+    """``golongan_darah``; ``-`` when the card prints ``-``."""
+    field = FieldName.GOLONGAN_DARAH
+    try:
+        value = parse_blood_type(raw)
+    except InvalidField as exc:
+        return FieldValue(None, raw, confidence, (issue(field, exc.code),))
+    as_read = _blood_text(raw)
+    corrected = value != "-" and value != as_read.lstrip("-")
+    return FieldValue(value, raw, lowered(confidence, int(corrected)))
+
+
+def _read_listed(raw: str, field: FieldName, confidence: float) -> FieldValue[str]:
+    text = strip_edges(strip_label(raw, field))
+    return _snapped(raw, text, field, load_vocabulary(field.value), confidence)
+
+
+def read_religion(raw: str, *, confidence: float = 1.0) -> FieldValue[str]:
+    """``agama`` as printed: ``ISLAM``, ``KATHOLIK`` or ``KATOLIK``, ``BUDHA`` or ``BUDDHA``..."""
+    return _read_listed(raw, FieldName.AGAMA, confidence)
+
+
+def read_marital_status(raw: str, *, confidence: float = 1.0) -> FieldValue[str]:
+    """``status_perkawinan``: ``BELUM KAWIN``, ``KAWIN``, ``CERAI HIDUP``, ``CERAI MATI``..."""
+    return _read_listed(raw, FieldName.STATUS_PERKAWINAN, confidence)
+
+
+def _free_text(text: str) -> str:
+    fixed = repair(text, word_mask(text, OCCUPATION_PUNCTUATION))
+    kept = "".join(ch if ch in _PLAIN or ch in OCCUPATION_PUNCTUATION else " " for ch in fixed)
+    return strip_edges(re.sub(r"\s*/\s*", "/", single_spaces(kept)))
+
+
+def read_occupation(raw: str, *, confidence: float = 1.0) -> FieldValue[str]:
+    """``pekerjaan``: the registry's spelling when the text is close to one, else the text.
+
+    Text equally close to two listed occupations is kept as read, with ``pekerjaan_ambiguous``;
+    so is text that says more than the closest entry.
+    """
+    field = FieldName.PEKERJAAN
+    text = strip_edges(strip_label(raw, field))
+    listed = _snapped(raw, text, field, load_vocabulary(field.value), confidence)
+    if listed.value is not None:
+        extra = len(vocab_key(text)) - len(vocab_key(listed.value))
+        if extra <= MAX_EXTRA_LETTERS:
+            return listed
+    elif issue(field, "missing") in listed.issues:
+        return listed
+    value = _free_text(text)
+    if not any("A" <= ch <= "Z" for ch in value):
+        return FieldValue(None, raw, confidence, (issue(field, "unreadable"),))
+    ambiguous = issue(field, "ambiguous")
+    issues = (ambiguous,) if ambiguous in listed.issues else ()
+    return FieldValue(value, raw, lowered(confidence), issues)
+
+
+def read_citizenship(raw: str, *, confidence: float = 1.0) -> FieldValue[str]:
+    """``kewarganegaraan``: ``WNI``, or ``WNA`` followed by the nationality when printed."""
+    field = FieldName.KEWARGANEGARAAN
+    text = strip_edges(strip_label(raw, field))
+    head = _TOKEN.match(text)
+    word = head.group().replace("VV", "W").replace("vv", "W") if head else ""
+    read = _snapped(raw, word, field, _CITIZENSHIP, confidence)
+    if read.value != WNA or head is None:
+        return read
+    nationality = _free_text(text[head.end() :])
+    value = f"{WNA} {nationality}" if nationality else WNA
+    return FieldValue(value, raw, read.confidence, read.issues)
