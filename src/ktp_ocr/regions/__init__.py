@@ -20,6 +20,7 @@ from ktp_ocr.regions.base import (
     RegionRepository,
     Vocabulary,
 )
+from ktp_ocr.regions.catalog import as_catalog
 from ktp_ocr.regions.dataset import Dataset, load_dataset
 from ktp_ocr.regions.match import MATCH_THRESHOLD, match_card, match_level, score
 from ktp_ocr.regions.memory import MemoryRegionRepository, memory_repository
@@ -43,6 +44,7 @@ __all__ = [
     "RegionRepository",
     "SqlRegionRepository",
     "Vocabulary",
+    "as_catalog",
     "card_name",
     "init_db",
     "load_dataset",

@@ -12,6 +12,9 @@ from ktp_ocr.types import Region, RegionLevel
 if TYPE_CHECKING:
     from ktp_ocr.regions.index import NameIndex
 
+#: Bump when a table changes; an older database is then rebuilt by ``init_db``.
+SCHEMA_VERSION = 1
+
 AliasSource = Literal["card", "abbreviation", "history"]
 Confidence = Literal["high", "medium", "low"]
 Vocabulary = Literal["gender", "religion", "marital_status", "blood_type", "occupation"]
@@ -116,6 +119,10 @@ class RegionRepository(Protocol):
 @runtime_checkable
 class RegionCatalog(RegionRepository, Protocol):
     """Everything matching and NIK decoding need: history, aliases, name indexes, lookups."""
+
+    def regions_within(self, scope: str, level: RegionLevel) -> Sequence[Region]:
+        """Current regions at ``level`` whose code starts with ``scope`` (``""``: all), by code."""
+        ...
 
     def resolve(self, code: str) -> tuple[Region, bool] | None:
         """Today's region for a current or historic code, and whether the code was historic."""

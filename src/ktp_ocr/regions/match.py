@@ -1,0 +1,248 @@
+"""Matching printed place names to regions, level by level, under OCR noise.
+
+**Scorer.** One scorer for everything: the normalized Levenshtein similarity (0-100) of the
+*keys* of the printed and the official name (see :mod:`ktp_ocr.regions.names`: labels such as
+``PROVINSI``/``KAB.``/``KEC.`` dropped, ``0/O``, ``1/I/L``, ``5/S``, ``8/B`` folded, spaces
+removed, so glued and split words compare equal). A name matches when its score reaches
+:data:`MATCH_THRESHOLD`: at the default of 80, about one wrong character in five.
+
+**Candidates.** Levels are matched top-down: province, regency/city inside the matched province,
+district inside the matched regency, village inside the matched district. At each level the
+NIK's own region (today's, and the historic one when the NIK's code was remapped) is tried
+first, then every region in the scope the card itself sets (the matched parent, else the NIK's
+parent, else wider). The NIK's region wins a tie with another candidate; two other candidates
+tying for the best score make the match ``ambiguous`` and leave ``region`` None: a guess
+would put a wrong postal code on the result. ``KOTA`` and ``KABUPATEN`` are kept as a fact:
+``KOTA BANDUNG`` never matches Kabupaten Bandung.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from ktp_ocr.regions.base import RegionCatalog, RegionRepository
+from ktp_ocr.regions.catalog import as_catalog
+from ktp_ocr.regions.index import NameEntry, NameIndex
+from ktp_ocr.regions.names import PlaceQuery, RegencyKind, card_name, parse_place, regency_kind
+from ktp_ocr.types import Region, RegionLevel, RegionMatch
+
+__all__ = ["MATCH_THRESHOLD", "card_name", "match_card", "match_level", "score"]
+
+#: Minimum score (0-100) for a printed name to match a region: one edit per five characters.
+MATCH_THRESHOLD = 80.0
+_EXACT = 100.0
+# rapidfuzz turns a similarity cutoff into a distance and rounds against a name at exactly the
+# threshold (one edit in five): search a little wider, then apply the threshold ourselves.
+_CUTOFF = MATCH_THRESHOLD / 100.0 - 0.01
+_EPSILON = 1e-6
+#: Levels whose regions a NIK code names (a NIK carries no village).
+_NIK_LEVELS: tuple[RegionLevel, ...] = ("provinsi", "kabupaten_kota", "kecamatan")
+
+
+def score(a: str, b: str) -> float:
+    """The scorer on two keys, 0-100."""
+    return 100.0 * Levenshtein.normalized_similarity(a, b)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    region: Region
+    score: float
+    priority: int
+    historic: bool
+    preferred: bool  # found among the NIK's own regions
+
+    def rank(self) -> tuple[float, bool, int, str]:
+        return (-self.score, not self.preferred, self.priority, self.region.code)
+
+
+@dataclass(frozen=True, slots=True)
+class _NikRegions:
+    """The NIK's regions per level: today's first, then the historic one if it still exists."""
+
+    by_level: dict[RegionLevel, tuple[tuple[Region, bool], ...]]
+    historic: bool
+
+    def first(self, level: RegionLevel) -> tuple[tuple[Region, bool], ...]:
+        return self.by_level.get(level, ())
+
+    def current(self, level: RegionLevel) -> Region | None:
+        regions = self.first(level)
+        return regions[0][0] if regions else None
+
+    def codes(self, level: RegionLevel) -> frozenset[str]:
+        return frozenset(r.code for r, _ in self.first(level))
+
+
+def _nik_regions(repo: RegionCatalog, code: str | None) -> _NikRegions:
+    """Resolve a NIK's ``PPKKCC`` (or a longer/shorter prefix) through the code history."""
+    by_level: dict[RegionLevel, tuple[tuple[Region, bool], ...]] = {}
+    digits = (code or "")[:6]
+    found: tuple[Region, bool] | None = None
+    steps: tuple[tuple[int, RegionLevel], ...] = ((6, "kecamatan"), (4, "kabupaten_kota"))
+    for length, level in steps:
+        if len(digits) >= length and found is None:
+            found = repo.resolve(digits[:length])
+            if found is not None:
+                by_level[level] = (found,)
+    historic = found is not None and found[1]
+    region = found[0] if found is not None else None
+    while region is not None and region.parent is not None:
+        region = repo.get(region.parent)
+        if region is not None:
+            by_level[region.level] = ((region, historic),)
+    if len(digits) >= 2:
+        stated = repo.get(digits[:2])
+        current = by_level.get("provinsi", ())
+        if stated is not None and all(r.code != stated.code for r, _ in current):
+            by_level["provinsi"] = (*current, (stated, bool(current)))
+    return _NikRegions(by_level, historic)
+
+
+def _fits(entry: NameEntry, kind: RegencyKind | None) -> bool:
+    """False when a KOTA/KABUPATEN label on the card contradicts the region's kind."""
+    return kind is None or regency_kind(entry.region) == kind
+
+
+def _search(
+    query: PlaceQuery, index: NameIndex, *, preferred: bool, kind_check: bool
+) -> list[_Hit]:
+    """Every region in ``index`` scoring at least the threshold, best key per region."""
+    found: list[tuple[NameEntry, float]] = []
+    passes = [(query.key, index.body_keys, index.body_entries, index.body_exact, kind_check)]
+    if query.full_key != query.key or index.full_keys is not index.body_keys:
+        passes.append(
+            (query.full_key, index.full_keys, index.full_entries, index.full_exact, False)
+        )
+    for q, keys, entries, exact, check_kind in passes:
+        if not q:
+            continue
+        want = query.kind if check_kind else None
+        hits = [(i, _EXACT) for i in exact.get(q, ()) if _fits(entries[i], want)]
+        if not hits:
+            extracted = process.extract(
+                q, keys, scorer=Levenshtein.normalized_similarity, score_cutoff=_CUTOFF, limit=None
+            )
+            hits = [(i, 100.0 * s) for _, s, i in extracted if _fits(entries[i], want)]
+            hits = [(i, s) for i, s in hits if s >= MATCH_THRESHOLD - _EPSILON]
+        found.extend((entries[i], s) for i, s in hits)
+    best: dict[str, _Hit] = {}
+    for entry, s in found:
+        hit = _Hit(entry.region, s, entry.priority, entry.historic, preferred)
+        old = best.get(entry.region.code)
+        if old is None or hit.rank() < old.rank():
+            best[entry.region.code] = hit
+    return sorted(best.values(), key=_Hit.rank)
+
+
+def _candidates(
+    repo: RegionCatalog,
+    level: RegionLevel,
+    query: PlaceQuery,
+    first: Sequence[tuple[Region, bool]],
+    scope: str | None,
+) -> list[_Hit]:
+    kind_check = level == "kabupaten_kota"
+    hits: list[_Hit] = []
+    for region, historic in first:
+        for hit in _search(query, repo.name_index(region.code, level), preferred=True,
+                           kind_check=kind_check):  # fmt: skip
+            hits.append(_Hit(hit.region, hit.score, hit.priority, hit.historic or historic, True))
+    hits.sort(key=_Hit.rank)
+    if (hits and hits[0].score >= _EXACT) or scope is None:
+        return hits
+    wider = _search(query, repo.name_index(scope, level), preferred=False, kind_check=kind_check)
+    merged = {h.region.code: h for h in wider}
+    merged.update({h.region.code: h for h in hits})  # the NIK's own hit keeps its preference
+    return sorted(merged.values(), key=_Hit.rank)
+
+
+def _agrees(level: RegionLevel, region: Region, nik: _NikRegions) -> bool | None:
+    if level in _NIK_LEVELS:
+        codes = nik.codes(level)
+        return (region.code in codes) if codes else None
+    district = nik.current("kecamatan")
+    return None if district is None else region.parent == district.code
+
+
+def match_level(
+    repo: RegionCatalog,
+    level: RegionLevel,
+    text: str | None,
+    *,
+    first: Sequence[tuple[Region, bool]] = (),
+    scope: str | None = "",
+) -> RegionMatch:
+    """Match one printed name at ``level``: ``first`` candidates, then all inside ``scope``."""
+    raw = text or ""
+    query = parse_place(raw, level)
+    if not query.key and not query.full_key:
+        return RegionMatch(level, raw, None, 0.0)
+    hits = _candidates(repo, level, query, first, scope)
+    if not hits:
+        return RegionMatch(level, raw, None, 0.0)
+    top = hits[0]
+    if len(hits) > 1 and hits[1].rank()[:3] == top.rank()[:3]:
+        return RegionMatch(level, raw, None, round(top.score, 1), ambiguous=True)
+    return RegionMatch(level, raw, top.region, round(top.score, 1), historic=top.historic)
+
+
+def _scope(level: RegionLevel, matched: dict[RegionLevel, Region], nik: _NikRegions) -> str | None:
+    """Where to look beyond the NIK's region: the nearest known parent, card first."""
+    parents: dict[RegionLevel, tuple[RegionLevel, ...]] = {
+        "provinsi": (),
+        "kabupaten_kota": ("provinsi",),
+        "kecamatan": ("kabupaten_kota", "provinsi"),
+        "kelurahan_desa": ("kecamatan", "kabupaten_kota"),
+    }
+    for parent in parents[level]:
+        region = matched.get(parent) or nik.current(parent)
+        if region is not None:
+            return region.code
+    return None if level == "kelurahan_desa" else ""  # never search all 83,762 villages
+
+
+def match_card(
+    repo: RegionRepository,
+    *,
+    nik_district: str | None,
+    provinsi: str | None,
+    kabupaten_kota: str | None,
+    kecamatan: str | None,
+    kelurahan_desa: str | None,
+) -> tuple[RegionMatch, ...]:
+    """Match a card's four place names; one :class:`RegionMatch` per level, top-down.
+
+    ``nik_district`` is the NIK's ``PPKKCC`` (the whole NIK works too); a historic code (an old
+    Papua NIK) is followed through the code history. ``agrees_with_nik`` says whether the
+    matched region is the NIK's (for the village: lies in the NIK's district); None when the
+    NIK's region is unknown or nothing matched. Any :class:`RegionRepository` works; the
+    shipped ones also bring the code history and aliases (see :mod:`ktp_ocr.regions.catalog`).
+    """
+    catalog = as_catalog(repo)
+    nik = _nik_regions(catalog, nik_district)
+    texts: dict[RegionLevel, str | None] = {
+        "provinsi": provinsi,
+        "kabupaten_kota": kabupaten_kota,
+        "kecamatan": kecamatan,
+        "kelurahan_desa": kelurahan_desa,
+    }
+    matched: dict[RegionLevel, Region] = {}
+    out: list[RegionMatch] = []
+    for level, text in texts.items():
+        first = nik.first(level)
+        if level == "kelurahan_desa":
+            first = ()
+        result = match_level(catalog, level, text, first=first, scope=_scope(level, matched, nik))
+        if result.region is not None:
+            matched[level] = result.region
+            agrees = _agrees(level, result.region, nik)
+            result = RegionMatch(
+                level, result.query, result.region, result.score, False, agrees, result.historic
+            )
+        out.append(result)
+    return tuple(out)

@@ -1,0 +1,230 @@
+"""One contract for every :class:`OcrEngine`: the fake, RapidOCR and Tesseract.
+
+The real engines carry the ``engine`` marker (select with ``-m engine``; nothing is skipped).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+from PIL import Image, ImageDraw, ImageFont
+
+from ktp_ocr.errors import EngineUnavailable
+from ktp_ocr.ocr import OcrEngine, ScriptedEngine, create_engine
+from ktp_ocr.types import BBox, OcrLine
+
+NIK = "3273015205900001"
+NAME = "SITI AMINAH"
+#: Light blue-green card colour (RGB) and the text lines drawn on it: (x, y, text, size).
+BACKGROUND = (214, 236, 232)
+TEXT = (
+    (30, 40, "NIK", 34),
+    (200, 40, f": {NIK}", 38),
+    (30, 120, "Nama", 30),
+    (200, 120, f": {NAME}", 30),
+)
+
+
+def render(
+    size: tuple[int, int] = (1000, 630), rows: tuple[tuple[int, int, str, int], ...] = TEXT
+) -> NDArray[np.uint8]:
+    """A BGR image with ``rows`` in black on the card colour (Pillow's bundled font)."""
+    image = Image.new("RGB", size, BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    for x, y, text, px in rows:
+        draw.text((x, y), text, font=ImageFont.load_default(px), fill=(0, 0, 0))
+    return np.ascontiguousarray(np.asarray(image)[:, :, ::-1])
+
+
+def blank(size: tuple[int, int] = (1000, 630)) -> NDArray[np.uint8]:
+    return np.ascontiguousarray(np.asarray(Image.new("RGB", size, BACKGROUND))[:, :, ::-1])
+
+
+def _scripted_reading(image: NDArray[np.uint8]) -> list[OcrLine]:
+    """What a perfect engine returns for :func:`render`'s image, and nothing for a blank one."""
+    if bool((image == image[0, 0]).all()):
+        return []
+    return [
+        OcrLine("NIK", BBox(30, 45, 90, 75), 0.99),
+        OcrLine(f": {NIK}", BBox(200, 45, 560, 78), 0.98),
+        OcrLine("Nama", BBox(30, 125, 100, 150), 0.99),
+        OcrLine(f": {NAME}", BBox(200, 125, 420, 150), 0.97),
+    ]
+
+
+ENGINES = [
+    "scripted",
+    pytest.param("rapidocr", marks=pytest.mark.engine),
+    pytest.param("tesseract", marks=pytest.mark.engine),
+]
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> OcrEngine:
+    if request.param == "scripted":
+        return ScriptedEngine(_scripted_reading)
+    if request.param == "rapidocr":
+        shared: OcrEngine = request.getfixturevalue("rapid_engine")
+        return shared
+    return create_engine(str(request.param))
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def test_engine_follows_the_protocol(engine: OcrEngine) -> None:
+    assert isinstance(engine, OcrEngine)
+    assert engine.name and isinstance(engine.name, str)
+
+
+def test_lines_have_boxes_inside_the_image_and_confidences_in_range(engine: OcrEngine) -> None:
+    image = render()
+    h, w = image.shape[:2]
+    lines = engine.recognize(image)
+    assert lines
+    for line in lines:
+        assert isinstance(line, OcrLine) and line.text.strip()
+        assert 0 <= line.box.x0 < line.box.x1 <= w
+        assert 0 <= line.box.y0 < line.box.y1 <= h
+        assert 0.0 <= line.confidence <= 1.0
+
+
+def test_reads_a_nik_and_a_name(engine: OcrEngine) -> None:
+    lines = engine.recognize(render())
+    assert any(_digits(line.text) == NIK for line in lines)
+    nik_line = next(line for line in lines if _digits(line.text) == NIK)
+    assert 150 <= nik_line.box.x1 and nik_line.box.y0 < 90 < nik_line.box.y1 + 20
+    assert any(NAME in line.text.upper() for line in lines)
+
+
+def test_reads_text_in_a_small_image(engine: OcrEngine) -> None:
+    """Boxes stay in the pixel coordinates of the image given, whatever its size."""
+    rows = ((10, 10, f"NIK : {NIK}", 22),)
+    image = render((420, 60), rows)
+    lines = engine.recognize(image)
+    if isinstance(engine, ScriptedEngine):
+        return  # the fake's script is for the card-sized image
+    hit = [line for line in lines if _digits(line.text) == NIK]
+    assert hit and all(line.box.x1 <= 420 and line.box.y1 <= 60 for line in hit)
+
+
+def test_blank_image_gives_no_lines(engine: OcrEngine) -> None:
+    assert list(engine.recognize(blank())) == []
+
+
+def test_engine_is_reusable(engine: OcrEngine) -> None:
+    image = render()
+    first = [line.text for line in engine.recognize(image)]
+    assert list(engine.recognize(blank())) == []
+    second = [line.text for line in engine.recognize(image)]
+    assert first == second and first
+
+
+# -- RapidOCR ------------------------------------------------------------------------------------
+
+
+@pytest.mark.engine
+@pytest.mark.xfail(
+    strict=True,
+    reason="rapid.py: recognize_crops (use_det=False) leaks into later recognize() calls; fix: "
+    "pass use_det=True, use_cls=False, use_rec=True in recognize()",
+)
+def test_rapidocr_recognize_still_works_after_recognize_crops(rapid_engine: OcrEngine) -> None:
+    image = render()
+    before = [line.text for line in rapid_engine.recognize(image)]
+    rapid_engine.recognize_crops([image[30:90, 190:600]])  # type: ignore[attr-defined]
+    assert [line.text for line in rapid_engine.recognize(image)] == before
+
+
+# -- Tesseract -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tesseract() -> Iterator[OcrEngine]:
+    yield create_engine("tesseract")
+
+
+@pytest.mark.engine
+def test_tesseract_without_trained_data_is_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(EngineUnavailable) as err:
+        create_engine("tesseract", tessdata=str(tmp_path))
+    assert err.value.engine == "tesseract"
+    assert "tesseract-ocr-ind" in err.value.hint and str(tmp_path) in err.value.hint
+    assert err.value.exit_code == 3 and err.value.http_status == 503
+
+
+@pytest.mark.engine
+def test_tesseract_honours_tessdata_prefix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+    with pytest.raises(EngineUnavailable, match="no trained data for 'ind'"):
+        create_engine("tesseract")
+
+
+@pytest.mark.engine
+def test_tesseract_unknown_language_is_unavailable() -> None:
+    with pytest.raises(EngineUnavailable, match="'xyz'"):
+        create_engine("tesseract", lang="xyz")
+
+
+@pytest.mark.engine
+def test_tesseract_falls_back_to_lang_for_the_nik(tmp_path: Path) -> None:
+    """Without ``eng`` data the NIK is re-read with the body's language."""
+    from ktp_ocr.ocr.tesseract import find_tessdata
+
+    (tmp_path / "ind.traineddata").symlink_to(find_tessdata("ind") / "ind.traineddata")
+    engine = create_engine("tesseract", tessdata=tmp_path)
+    assert engine.nik_lang == "ind"  # type: ignore[attr-defined]
+    assert any(_digits(line.text) == NIK for line in engine.recognize(render()))
+
+
+@pytest.mark.engine
+def test_tesseract_reads_the_nik_region(tesseract: OcrEngine) -> None:
+    image = render()
+    box = BBox(215, 42, 560, 82)
+    line = tesseract.read_nik_region(image, box=box)  # type: ignore[attr-defined]
+    assert line is not None and line.text == NIK and 0 < line.confidence <= 1
+    assert line.box.x0 <= box.x0 and line.box.x1 >= box.x1
+
+
+@pytest.mark.engine
+def test_tesseract_nik_search_is_bounded_and_uses_accept(tesseract: OcrEngine) -> None:
+    image = render()
+    box = BBox(215, 42, 560, 82)
+    seen: list[str] = []
+
+    def reject(text: str) -> bool:
+        seen.append(text)
+        return False
+
+    readings = tesseract.nik_candidates(image, box=box, accept=reject)  # type: ignore[attr-defined]
+    assert len(readings) == 3 and not any(r.accepted for r in readings)
+    assert readings[0].text == NIK and seen[0] == NIK
+    assert tesseract.read_nik_region(image, box=box, accept=reject) is None  # type: ignore[attr-defined]
+    first = tesseract.nik_candidates(image, box=box, accept=lambda s: s == NIK)  # type: ignore[attr-defined]
+    assert len(first) == 1 and first[0].accepted
+
+
+@pytest.mark.engine
+def test_tesseract_nik_region_defaults_to_the_card_band(tesseract: OcrEngine) -> None:
+    rows = ((26, 100, "NIK", 28), (200, 98, f": {NIK}", 32))
+    line = tesseract.read_nik_region(render((1000, 630), rows))  # type: ignore[attr-defined]
+    assert line is not None and line.text == NIK
+
+
+@pytest.mark.engine
+def test_tesseract_threads_build_a_pool_that_reads_in_parallel() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = create_engine("tesseract", threads=2)
+    image = render()
+    read: Callable[[int], list[str]] = lambda _: [line.text for line in engine.recognize(image)]
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(read, range(4)))
+    assert all(r == results[0] for r in results) and results[0]
+    engine.close()  # type: ignore[attr-defined]

@@ -1,0 +1,126 @@
+"""Place-name normalization, keys, card names and the scorer: pure, no data needed."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ktp_ocr.regions import MATCH_THRESHOLD, card_name, normalize_name, score
+from ktp_ocr.regions.names import fold, name_key, parse_place, without_parenthetical
+from ktp_ocr.types import Region
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "expected"),
+    [
+        ("PROVINSI JAWA BARAT", "provinsi", "JAWA BARAT"),
+        ("Prov. Jawa Barat", "provinsi", "JAWA BARAT"),
+        ("D.I. Yogyakarta", "provinsi", "DI YOGYAKARTA"),
+        ("Kabupaten Bandung", "kabupaten_kota", "BANDUNG"),
+        ("KAB. BANDUNG", "kabupaten_kota", "BANDUNG"),
+        ("Kota Administrasi Jakarta Selatan", "kabupaten_kota", "JAKARTA SELATAN"),
+        ("KOTA ADM. JAKARTA SELATAN", "kabupaten_kota", "JAKARTA SELATAN"),
+        ("Kab. Adm. Kep. Seribu", "kabupaten_kota", "KEPULAUAN SERIBU"),
+        ("Kota Baru", "kecamatan", "KOTA BARU"),  # a district really called Kota Baru
+        ("Desa Baru", "kelurahan_desa", "DESA BARU"),
+        ("Ma'u", "kecamatan", "MAU"),
+        ("Tanjung Pauh Km. 32", "kelurahan_desa", "TANJUNG PAUH KM 32"),
+        ("KOTA", "kabupaten_kota", "KOTA"),  # a label alone is kept
+    ],
+)
+def test_normalize_name(text: str, level: str, expected: str) -> None:
+    assert normalize_name(text, level) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "kind"),
+    [
+        ("KOTA BANDUNG", "BANDUNG", "kota"),
+        ("K0TA BANDUNG", "BANDUNG", "kota"),
+        ("KABUPATEN BANDUNG", "BANDUNG", "kabupaten"),
+        ("KAB BANDUNG", "BANDUNG", "kabupaten"),
+        ("BANDUNG", "BANDUNG", None),
+        ("KOTABANDUNG", "KOTABANDUNG", None),
+        ("JAKARTA SELATAN", "JAKARTASEIATAN", None),
+    ],
+)
+def test_parse_place_keeps_kota_or_kabupaten_as_a_fact(
+    text: str, key: str, kind: str | None
+) -> None:
+    place = parse_place(text, "kabupaten_kota")
+    assert (place.key, place.kind) == (key, kind)
+
+
+def test_full_key_keeps_a_glued_label() -> None:
+    assert parse_place("KOTABANDUNG", "kabupaten_kota").full_key == "KOTABANDUNG"
+    assert parse_place("KOTA BANDUNG", "kabupaten_kota").full_key == "KOTABANDUNG"
+    assert parse_place("KAB. BANDUNG", "kabupaten_kota").full_key == "KABUPATENBANDUNG"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("COBLONG", "C0BL0NG"),
+        ("COBLONG", "COB LONG"),
+        ("BOJONGLOA KALER", "BOJONGLOAKALER"),
+        ("SUKASARI", "5UKA5ARI"),
+        ("BABAKAN", "8A8AKAN"),
+        ("CILILIN", "C1L1L1N"),
+        ("CILILIN", "CI|I|IN"),
+        ("KEPULAUAN SERIBU", "KEP. SERIBU"),
+        ("TANJUNG PRIOK", "TG. PRIOK"),
+        ("PULAU-PULAU BABAR", "PULAU PULAU BABAR"),
+        ("MA'U", "MAU"),
+    ],
+)
+def test_ocr_confusions_and_spacing_give_the_same_key(a: str, b: str) -> None:
+    assert name_key(a, "kecamatan") == name_key(b, "kecamatan")
+
+
+def test_different_names_keep_different_keys() -> None:
+    assert name_key("RAMUNIA 1", "kelurahan_desa") != name_key("RAMUNIA 2", "kelurahan_desa")
+    assert name_key("SUKAJADI", "kecamatan") != name_key("SUKAJAYA", "kecamatan")
+
+
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0158 .-'", max_size=40))
+def test_fold_is_idempotent(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+
+
+@given(st.text(alphabet="ABCDEGHJKMNPQRTUVWXYZ ", min_size=1, max_size=30))
+def test_glyph_confusions_never_change_the_key(text: str) -> None:
+    confused = text.replace("O", "0").replace("I", "1").replace("S", "5").replace("B", "8")
+    assert fold(confused) == fold(text)
+
+
+def test_score_is_levenshtein_similarity() -> None:
+    assert score("BANDUNG", "BANDUNG") == 100
+    assert score("JAPAH", "AAPAH") == pytest.approx(80)  # one edit in five: at the threshold
+    assert score("GAMBIR", "GAMBIT") >= MATCH_THRESHOLD
+    assert score("WOLO", "WALO") < MATCH_THRESHOLD  # four letters: only exact
+    assert score("SUKAJADI", "SUKAJAYA") < MATCH_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("region", "printed"),
+    [
+        (Region("31", "Daerah Khusus Ibukota Jakarta", "provinsi"), "DKI JAKARTA"),
+        (Region("34", "Daerah Istimewa Yogyakarta", "provinsi"), "DI YOGYAKARTA"),
+        (Region("32", "Jawa Barat", "provinsi"), "JAWA BARAT"),
+        (Region("3273", "Kota Bandung", "kota", "32"), "KOTA BANDUNG"),
+        (Region("3204", "Kabupaten Bandung", "kabupaten", "32"), "KABUPATEN BANDUNG"),
+        (Region("3174", "Kota Administrasi Jakarta Selatan", "kota", "31"), "JAKARTA SELATAN"),
+        (Region("3101", "Kabupaten Administrasi Kepulauan Seribu", "kabupaten", "31"),
+         "KEPULAUAN SERIBU"),
+        (Region("327302", "Coblong", "kecamatan", "3273"), "COBLONG"),
+        (Region("3273021004", "Dago", "kelurahan", "327302", "40135"), "DAGO"),
+    ],
+)  # fmt: skip
+def test_card_name(region: Region, printed: str) -> None:
+    assert card_name(region) == printed
+
+
+def test_without_parenthetical() -> None:
+    assert without_parenthetical("Misool (Misool Utara)") == "Misool"
+    assert without_parenthetical("Coblong") is None
