@@ -132,7 +132,18 @@ def match_label(text: str) -> tuple[FieldName, float, str] | None:
 
 
 def _strip_separator(text: str) -> str:
-    return text.strip().lstrip(":;.,=-_ ").strip() if text.strip()[:1] in ":;=" else text.strip()
+    """Text without the leading ``:`` separator (a lone ``-`` value is kept)."""
+    text = text.strip()
+    if text[:1] in (":", ";", "="):
+        text = text.lstrip(":;=").strip()
+        if text[:1] in (".", ","):
+            text = text[1:].strip()
+    return text
+
+
+def _has_text(text: str) -> bool:
+    """Whether a piece holds a value: letters or digits, or a lone ``-`` (no blood type)."""
+    return bool(_compact(text)) or text.strip() in ("-", "+")
 
 
 def _card_extent(lines: Sequence[OcrLine], size: tuple[float, float] | None) -> BBox:
@@ -161,9 +172,9 @@ def _find_labels(
         if field in labels and labels[field].score >= score:
             continue
         rest = _strip_separator(rest)
-        labels[field] = _Label(field, line.box, score, merged=bool(_compact(rest)))
+        labels[field] = _Label(field, line.box, score, merged=_has_text(rest))
         used.add(i)
-        if _compact(rest):
+        if _has_text(rest):
             pieces.append(_Piece(rest, _split_box(line.box, line.text, rest), line.confidence))
     _drop_misplaced(labels, card)
     return labels, pieces, used
@@ -195,7 +206,7 @@ def _label_column_split(labels: Mapping[FieldName, _Label], card: BBox) -> float
 
 def _value_part(line: OcrLine) -> _Piece | None:
     """The part after the ``:`` of a label-column line whose label was not recognised."""
-    head, sep, rest = line.text.partition(":")
+    _, sep, rest = line.text.partition(":")
     if not sep or not _compact(rest):
         return None
     return _Piece(rest.strip(), _split_box(line.box, line.text, rest), line.confidence)
@@ -232,9 +243,18 @@ def _is_header(line: OcrLine, card: BBox) -> bool:
     return top and centred
 
 
-def _header_fields(lines: Sequence[OcrLine], card: BBox, used: set[int]) -> dict[FieldName, RawField]:
+def _header_fields(
+    lines: Sequence[OcrLine], card: BBox, used: set[int], labels: Mapping[FieldName, _Label]
+) -> dict[FieldName, RawField]:
+    """Province and regency/city: the centred lines above the first labelled row."""
+    ceiling = min((lab.box.y0 for lab in labels.values()), default=card.y1)
     header = [
-        (i, line) for i, line in enumerate(lines) if i not in used and _is_header(line, card)
+        (i, line)
+        for i, line in enumerate(lines)
+        if i not in used
+        and _is_header(line, card)
+        and line.box.cy < ceiling
+        and not line.text.lstrip().startswith((":", ";"))
     ]
     header.sort(key=lambda item: item[1].box.cy)
     out: dict[FieldName, RawField] = {}
@@ -253,7 +273,9 @@ def _header_fields(lines: Sequence[OcrLine], card: BBox, used: set[int]) -> dict
     return out
 
 
-def _photo_fields(lines: Sequence[OcrLine], card: BBox, used: set[int]) -> dict[FieldName, RawField]:
+def _photo_fields(
+    lines: Sequence[OcrLine], card: BBox, used: set[int]
+) -> dict[FieldName, RawField]:
     """Issue place and date: the lines under the photo, the date being the lower one."""
     side = [
         (i, line)
@@ -337,7 +359,9 @@ def _split_gol_darah(pieces: list[_Piece], labels: Mapping[FieldName, _Label]) -
             if _compact(head) or head.strip() == "-":
                 pieces.append(_Piece(head, piece.box, piece.confidence))
             if tail:
-                blood.append(_Piece(tail, _split_box(piece.box, piece.text, tail), piece.confidence))
+                blood.append(
+                    _Piece(tail, _split_box(piece.box, piece.text, tail), piece.confidence)
+                )
         elif gol is not None and piece.box.x0 >= gol.box.x0 - gol.box.height:
             pieces.remove(piece)
             blood.append(piece)
@@ -356,11 +380,11 @@ def assign(
         return {}
     card = _card_extent(lines, card_size)
     labels, pieces, used = _find_labels(lines, card)
-    out = _header_fields(lines, card, used)
+    out = _header_fields(lines, card, used, labels)
     out.update(_photo_fields(lines, card, used))
     split = _label_column_split(labels, card)
     for i, line in enumerate(lines):
-        if i in used or not (_compact(line.text) or line.text.strip() == "-"):
+        if i in used or not _has_text(_strip_separator(line.text)):
             continue
         if line.box.x0 > card.x0 + card.width * PHOTO_COLUMN_X:
             continue

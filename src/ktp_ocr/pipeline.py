@@ -304,7 +304,9 @@ def _refuse_if_hopeless(
 
 def _refusal(reading: _Reading, fraction: float | None) -> Exception:
     if fraction is not None:
-        verdicts = [v for v in assess(reading.card, card_fraction=fraction) if v.severity == "reject"]
+        verdicts = [
+            v for v in assess(reading.card, card_fraction=fraction) if v.severity == "reject"
+        ]
         if verdicts:
             error = CardNotFound if verdicts[0].code == "card_too_small" else UnreadableCard
             return error(verdicts[0].message, code=verdicts[0].code)
@@ -330,7 +332,8 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
             )
         return path.read_bytes()
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        raise InputError(f"Cannot read {path.name}: {exc.strerror}.", code="file_unreadable") from exc
+        message = f"Cannot read {path.name}: {exc.strerror}."
+        raise InputError(message, code="file_unreadable") from exc
 
 
 def _full_quad(image: NDArray[np.uint8]) -> NDArray[np.float32]:

@@ -1,0 +1,146 @@
+"""The whole pipeline on generated card images, with the OCR replaced by the card's true lines.
+
+This checks everything but the OCR itself: decoding, finding and flattening the card, layout,
+parsers, region matching and checks must give back the ground truth exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import cv2
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from ktp_ocr.errors import CardNotFound, CorruptImage, InputError, UnsupportedImage
+from ktp_ocr.ocr import ScriptedEngine
+from ktp_ocr.pipeline import Reader
+from ktp_ocr.synth import SynthCard, make_card
+from ktp_ocr.types import CARD_FIELDS, BBox, FieldName, OcrLine
+
+TODAY = date(2026, 1, 1)
+
+
+def _true_lines(card: SynthCard) -> ScriptedEngine:
+    """An engine that 'reads' the card's true lines, scaled to the image it is given."""
+
+    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
+        sx = image.shape[1] / card.card_size[0]
+        sy = image.shape[0] / card.card_size[1]
+        return [OcrLine(ln.text, ln.box.scaled(sx, sy), 0.99) for ln in card.lines]
+
+    return ScriptedEngine(script)
+
+
+@pytest.fixture(scope="module")
+def scan_cards(region_repo) -> list[SynthCard]:  # type: ignore[no-untyped-def]
+    return [make_card(11, "scan", i, regions=region_repo) for i in range(1, 7)]
+
+
+def test_true_lines_give_back_the_truth(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    for card in scan_cards:
+        engine = _true_lines(card)
+        result = Reader(engine, region_repo, today=TODAY).read(card.jpeg)
+        got, want = result.card.to_dict(), card.truth.to_dict()
+        wrong = {k: (want[k], got[k]) for k in (f.value for f in CARD_FIELDS) if want[k] != got[k]}
+        assert not wrong, f"{card.id}: {wrong}"
+        assert result.nik is not None
+        assert result.score > 80
+        failed = [c.code for c in result.checks if c.passed is False and c.severity == "error"]
+        assert failed == []
+        assert set(result.timings) >= {"decode", "detect", "ocr", "layout", "fields"}
+
+
+def test_engine_is_reused_and_inputs_of_every_kind(scan_cards, region_repo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    card = scan_cards[0]
+    engine = _true_lines(card)
+    reader = Reader(engine, region_repo, today=TODAY)
+    path = tmp_path / "card.jpg"
+    path.write_bytes(card.jpeg)
+    rgb = Image.fromarray(cv2.cvtColor(card.image, cv2.COLOR_BGR2RGB))
+    results = [reader.read(x) for x in (card.jpeg, str(path), path, card.image, rgb)]
+    assert {r.card.nik for r in results} == {card.truth.nik}
+    assert engine.calls >= len(results)
+
+
+def test_upside_down_card_is_turned_upright(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    card = scan_cards[1]
+    flipped = np.ascontiguousarray(card.image[::-1, ::-1])
+    seen: list[NDArray[np.uint8]] = []
+
+    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
+        seen.append(image)
+        # Only an upright card (photo block on the right) shows its labels.
+        right = image[:, int(image.shape[1] * 0.72) :].std()
+        left = image[:, : int(image.shape[1] * 0.28)].std()
+        return _true_lines(card).recognize(image) if right > left * 0.5 else []
+
+    result = Reader(ScriptedEngine(script), region_repo, today=TODAY).read(flipped)
+    assert result.card.nik == card.truth.nik
+    assert len(seen) <= 4  # a bounded number of tries, never a loop
+
+
+def test_keep_card_image(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    card = scan_cards[2]
+    reader = Reader(_true_lines(card), region_repo, today=TODAY)
+    assert reader.read(card.jpeg).card_image is None
+    image = reader.read(card.jpeg, keep_card_image=True).card_image
+    assert image is not None and image.shape[1] > image.shape[0]
+
+
+@pytest.mark.parametrize(
+    ("data", "error", "code"),
+    [
+        (b"", CorruptImage, "empty_file"),
+        (b"hello, this is not an image at all" * 10, UnsupportedImage, "not_an_image"),
+        (b"%PDF-1.4\n" + b"0" * 400, UnsupportedImage, None),
+    ],
+)
+def test_bad_bytes_get_a_clear_error(
+    region_repo, data: bytes, error: type, code: str | None
+) -> None:  # type: ignore[no-untyped-def]
+    reader = Reader(ScriptedEngine(), region_repo, today=TODAY)
+    with pytest.raises(error) as info:
+        reader.read(data)
+    assert isinstance(info.value, InputError)
+    assert info.value.message
+    if code:
+        assert info.value.code == code
+
+
+def test_truncated_jpeg(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    reader = Reader(ScriptedEngine(), region_repo, today=TODAY)
+    with pytest.raises(CorruptImage):
+        reader.read(scan_cards[0].jpeg[: len(scan_cards[0].jpeg) // 2])
+
+
+@pytest.mark.parametrize("kind", ["blank", "noise", "text"])
+def test_picture_without_a_card_is_refused(region_repo, kind: str) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(1)
+    image = np.full((900, 1200, 3), 235, np.uint8)
+    if kind == "noise":
+        image = rng.integers(0, 256, (900, 1200, 3), dtype=np.uint8)
+    lines = [OcrLine("TOTAL BELANJA 25.000", BBox(100, 100, 600, 140), 0.95)] * 4
+    engine = ScriptedEngine(lines if kind == "text" else [])
+    with pytest.raises(CardNotFound) as info:
+        Reader(engine, region_repo, today=TODAY).read(image)
+    assert info.value.code in {"no_card", "not_ktp"}
+    assert "KTP" in info.value.message or "card" in info.value.message
+
+
+def test_missing_file(region_repo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError) as info:
+        Reader(ScriptedEngine(), region_repo).read(tmp_path / "nope.jpg")
+    assert info.value.code == "file_unreadable"
+
+
+def test_fields_without_regions(scan_cards) -> None:  # type: ignore[no-untyped-def]
+    card = scan_cards[3]
+    result = Reader(_true_lines(card), None, today=TODAY).read(card.jpeg)
+    assert result.card.nik == card.truth.nik
+    assert result.regions == ()
+    assert result.fields[FieldName.NAMA].box is not None
