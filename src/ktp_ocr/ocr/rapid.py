@@ -63,12 +63,13 @@ class RapidOcrEngine:
         }
         try:
             self._ocr = RapidOCR(params=params)
-        except Exception as exc:  # noqa: BLE001 - third-party init failures become one error
+        except (OSError, RuntimeError, ValueError) as exc:  # model file missing or unloadable
             raise EngineUnavailable("rapidocr", hint=f"model failed to load: {exc}") from exc
 
     def recognize(self, image: NDArray[np.uint8]) -> Sequence[OcrLine]:
         """Detect and read every text line of ``image`` (BGR)."""
-        out = self._ocr(image)
+        # RapidOCR keeps per-call switches between calls: always say which steps to run.
+        out: Any = self._ocr(image, use_det=True, use_cls=False, use_rec=True)
         if out is None or getattr(out, "boxes", None) is None or out.txts is None:
             return []
         lines: list[OcrLine] = []
@@ -82,7 +83,7 @@ class RapidOcrEngine:
         """Recognise pre-cut single-line crops (no detection): text and confidence each."""
         results: list[tuple[str, float]] = []
         for crop in crops:
-            out = self._ocr(crop, use_det=False, use_cls=False, use_rec=True)
+            out: Any = self._ocr(crop, use_det=False, use_cls=False, use_rec=True)
             txts = getattr(out, "txts", None) or ("",)
             scores = getattr(out, "scores", None) or (0.0,)
             results.append((clean_text(str(txts[0])), float(scores[0])))

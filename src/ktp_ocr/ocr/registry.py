@@ -66,6 +66,9 @@ def _tesseract(**options: object) -> OcrEngine:
     except ImportError as exc:
         raise EngineUnavailable(
             "tesseract",
-            hint="pip install 'ktp-ocr[tesseract]' and apt-get install tesseract-ocr tesseract-ocr-ind",
+            hint=(
+                "pip install 'ktp-ocr[tesseract]' and "
+                "apt-get install tesseract-ocr tesseract-ocr-ind"
+            ),
         ) from exc
     return TesseractEngine(**options)  # type: ignore[arg-type]
