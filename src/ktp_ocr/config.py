@@ -7,10 +7,13 @@ Only :mod:`ktp_ocr.pipeline`, :mod:`ktp_ocr.api` and :mod:`ktp_ocr.cli` build a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+#: A list read from one environment variable as comma-separated text (``a,b``) or JSON.
+CsvList = Annotated[list[str], NoDecode]
 
 
 def default_database_url() -> str:
@@ -47,14 +50,39 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("KTP_REDIS_URL", "REDIS_URL")
     )
-    trusted_proxies: list[str] = Field(default_factory=list)
-    api_keys: list[str] = Field(
+    trusted_proxies: CsvList = Field(default_factory=list)
+    api_keys: CsvList = Field(
         default_factory=list, validation_alias=AliasChoices("KTP_API_KEYS", "API_KEYS")
     )
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: CsvList = Field(default_factory=list)
     cache_ttl_seconds: int = Field(default=0, ge=0, description="0 = result cache off")
     store_images: bool = False
     log_level: str = "INFO"
+    rate_limit_strategy: Literal["moving-window", "fixed-window"] = "moving-window"
+    redis_prefix: str = Field(default="ktp-ocr", min_length=1, description="Redis key prefix")
+    allowed_image_formats: CsvList = Field(default_factory=lambda: ["JPEG", "PNG", "WEBP"])
+    ocr_concurrency: int = Field(default=1, ge=1, description="cards read at once per worker")
+    ocr_queue_limit: int = Field(default=16, ge=0, description="waiting reads; 0 = no limit")
+    upload_timeout_seconds: float = Field(default=30.0, gt=0)
+    dependency_timeout_seconds: float = Field(default=2.0, gt=0, description="Redis, DB checks")
+    db_retry_seconds: float = Field(default=30.0, gt=0, description="reconnect a down DB")
+    cache_max_items: int = Field(default=1024, ge=1, description="in-memory result cache")
+    shutdown_timeout_seconds: float = Field(default=30.0, gt=0)
+    log_json: bool = True
+
+    @field_validator(
+        "trusted_proxies", "api_keys", "cors_origins", "allowed_image_formats", mode="before"
+    )
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                return json.loads(text)
+            return [item.strip() for item in text.split(",") if item.strip()]
+        return value
 
     @model_validator(mode="after")
     def _redis_backend_needs_url(self) -> Settings:
