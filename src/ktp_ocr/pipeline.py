@@ -49,7 +49,11 @@ ImageInput = str | Path | bytes | NDArray[np.uint8] | Any  # Any: a PIL image
 CARD_WIDTH = 1000
 #: A reading with fewer distinct labels than this is not taken to be an upright KTP.
 MIN_LABELS = 3
-#: Snap a printed place name to the official one only at or above this match score (0-100).
+#: A reading with at least this many distinct labels (of 14) is taken as the whole card; with
+#: fewer, the next candidate (the whole image) is also tried and the better reading kept.
+GOOD_LABELS = 9
+#: Snap a printed place name to the official one at or above this match score (0-100), or at
+#: the matcher's own threshold when the region is the NIK's (a handful of candidates).
 SNAP_SCORE = 90.0
 
 
@@ -120,7 +124,7 @@ class Reader:
         first = rotate180(card) if orientation_hint(card) < 0 else card
         with timer.stage("ocr"):
             reading = self._ocr(first)
-        if reading.labels >= MIN_LABELS + 2:
+        if reading.labels >= MIN_LABELS:
             return reading
         with timer.stage("ocr_retry"):
             other = self._ocr(rotate180(first))
@@ -153,7 +157,7 @@ class Reader:
             candidate = self._read_upright(card, timer)
             if reading is None or candidate.labels > reading.labels:
                 reading = candidate
-            if reading.labels >= MIN_LABELS + 2:
+            if reading.labels >= GOOD_LABELS:
                 break
         assert reading is not None
         if reading.labels < MIN_LABELS:
@@ -182,6 +186,7 @@ class Reader:
         _refuse_if_hopeless(fields, quality)
         with timer.stage("regions"):
             matches, fields = self._match_regions(fields, nik)
+            fields = self._respace_birthplace(fields)
         with timer.stage("checks"):
             checks = check_card(fields, nik, matches, today=self.today)
             score = score_card(fields, checks)
@@ -219,6 +224,33 @@ class Reader:
             return lambda code: resolve(code) is not None
         return lambda code: repo.get(code) is not None
 
+    def _respace_birthplace(
+        self, fields: dict[FieldName, FieldValue[Any]]
+    ) -> dict[FieldName, FieldValue[Any]]:
+        """Fix the spacing of a birthplace that is a regency/city or district name.
+
+        OCR drops or adds spaces (``ACEHJAYA``, ``TANGERAN G``); when the letters are exactly a
+        region's name, the region's spacing is the card's. Any other difference is left alone.
+        """
+        current = fields.get(FieldName.TEMPAT_LAHIR)
+        index = getattr(self.regions, "name_index", None)
+        if current is None or current.value is None or index is None:
+            return fields
+        from ktp_ocr.regions.names import fold, normalize_name
+
+        text = str(current.value)
+        names = []
+        for level in ("kabupaten_kota", "kecamatan"):
+            names_at = index("", level)
+            for i in names_at.body_exact.get(fold(text), ()):
+                names.append(normalize_name(names_at.body_entries[i].region.name, level))
+        better = _respaced(text, names)
+        if better is None:
+            return fields
+        issues = (*current.issues, "tempat_lahir_respaced")
+        fixed = FieldValue(better, current.raw, current.confidence, issues, current.box)
+        return {**fields, FieldName.TEMPAT_LAHIR: fixed}
+
     def _match_regions(
         self, fields: dict[FieldName, FieldValue[Any]], nik: Nik | None
     ) -> tuple[tuple[RegionMatch, ...], dict[FieldName, FieldValue[Any]]]:
@@ -241,7 +273,7 @@ class Reader:
             if (
                 match.region is not None
                 and not match.ambiguous
-                and match.score >= SNAP_SCORE
+                and (match.score >= SNAP_SCORE or (match.agrees_with_nik and match.score >= 80))
                 and current is not None
                 and current.value is not None
             ):
@@ -255,6 +287,15 @@ class Reader:
                         current.box,
                     )
         return tuple(matches), snapped
+
+
+def _respaced(text: str, names: Sequence[str]) -> str | None:
+    """The name among ``names`` that is ``text`` with other spacing, if any."""
+    compact = text.replace(" ", "")
+    for name in names:
+        if name != text and name.replace(" ", "") == compact:
+            return name
+    return None
 
 
 def _same_style(printed: str, official: str, name: FieldName) -> bool:

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ktp_ocr.errors import EngineUnavailable
+from ktp_ocr.ocr.spacing import restore_spaces
 from ktp_ocr.types import BBox, OcrLine
 
 log = logging.getLogger(__name__)
@@ -41,12 +42,33 @@ def clean_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
+def _respace(image: NDArray[np.uint8], box: BBox, text: str, chars: Any) -> str:
+    """Put back dropped word spaces using the recogniser's character positions."""
+    x0, y0 = max(int(box.x0), 0), max(int(box.y0), 0)
+    crop = image[y0 : int(box.y1) + 1, x0 : int(box.x1) + 1]
+    try:
+        spans = [
+            (float(np.min(np.asarray(c[2])[:, 0])) - x0, float(np.max(np.asarray(c[2])[:, 0])) - x0)
+            for c in chars
+        ]
+    except (IndexError, TypeError, ValueError):
+        return text
+    return restore_spaces(crop, text, spans)
+
+
 class RapidOcrEngine:
     """PP-OCR detection + recognition through RapidOCR on the CPU."""
 
     name = "rapidocr"
 
-    def __init__(self, *, threads: int = 0, det_limit_side: int = DET_LIMIT_SIDE) -> None:
+    def __init__(
+        self,
+        *,
+        threads: int = 0,
+        det_limit_side: int = DET_LIMIT_SIDE,
+        fix_spaces: bool = True,
+    ) -> None:
+        self._fix_spaces = fix_spaces
         try:
             from rapidocr import RapidOCR
         except ImportError as exc:  # pragma: no cover - core dependency
@@ -69,14 +91,26 @@ class RapidOcrEngine:
     def recognize(self, image: NDArray[np.uint8]) -> Sequence[OcrLine]:
         """Detect and read every text line of ``image`` (BGR)."""
         # RapidOCR keeps per-call switches between calls: always say which steps to run.
-        out: Any = self._ocr(image, use_det=True, use_cls=False, use_rec=True)
+        out: Any = self._ocr(
+            image,
+            use_det=True,
+            use_cls=False,
+            use_rec=True,
+            return_word_box=self._fix_spaces,
+            return_single_char_box=self._fix_spaces,
+        )
         if out is None or getattr(out, "boxes", None) is None or out.txts is None:
             return []
+        words = getattr(out, "word_results", None) or [None] * len(out.txts)
         lines: list[OcrLine] = []
-        for quad, text, score in zip(out.boxes, out.txts, out.scores, strict=False):
-            cleaned = clean_text(str(text))
+        for quad, text, score, chars in zip(out.boxes, out.txts, out.scores, words, strict=False):
+            box = _quad_to_box(quad)
+            raw = str(text)
+            if self._fix_spaces and chars:
+                raw = _respace(image, box, raw, chars)
+            cleaned = clean_text(raw)
             if cleaned:
-                lines.append(OcrLine(cleaned, _quad_to_box(quad), float(score)))
+                lines.append(OcrLine(cleaned, box, float(score)))
         return lines
 
     def recognize_crops(self, crops: Sequence[NDArray[np.uint8]]) -> list[tuple[str, float]]:

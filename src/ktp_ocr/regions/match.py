@@ -183,12 +183,57 @@ def match_level(
     if not query.key and not query.full_key:
         return RegionMatch(level, raw, None, 0.0)
     hits = _candidates(repo, level, query, first, scope)
+    if not hits or hits[0].score < _EXACT:
+        hits = _with_trimmed(repo, level, raw, hits, first, scope)
     if not hits:
         return RegionMatch(level, raw, None, 0.0)
     top = hits[0]
     if len(hits) > 1 and hits[1].rank()[:3] == top.rank()[:3]:
         return RegionMatch(level, raw, None, round(top.score, 1), ambiguous=True)
     return RegionMatch(level, raw, top.region, round(top.score, 1), historic=top.historic)
+
+
+#: A name matched after dropping one stray token (a label fragment such as ``AMNATAN`` from
+#: ``Kecamatan``, or a ``:`` read as ``A``) scores this much less than the same name read whole.
+TRIM_PENALTY = 8.0
+#: Only tokens this short are dropped: label fragments and misread separators.
+TRIM_MAX_TOKEN = 8
+
+
+def _trimmed(raw: str) -> list[str]:
+    """``raw`` without its first or last token, when that token is short."""
+    tokens = raw.split()
+    if len(tokens) < 2:
+        return []
+    out = []
+    if len(tokens[0]) <= TRIM_MAX_TOKEN:
+        out.append(" ".join(tokens[1:]))
+    if len(tokens[-1]) <= TRIM_MAX_TOKEN:
+        out.append(" ".join(tokens[:-1]))
+    return out
+
+
+def _with_trimmed(
+    repo: RegionCatalog,
+    level: RegionLevel,
+    raw: str,
+    hits: list[_Hit],
+    first: Sequence[tuple[Region, bool]],
+    scope: str | None,
+) -> list[_Hit]:
+    """``hits`` plus the matches of ``raw`` with one stray token dropped, scored lower."""
+    best = {h.region.code: h for h in hits}
+    for variant in _trimmed(raw):
+        for hit in _candidates(repo, level, parse_place(variant, level), first, scope):
+            if hit.score < _EXACT:
+                continue  # a trimmed name must match exactly: it is already a guess
+            lowered = _Hit(
+                hit.region, hit.score - TRIM_PENALTY, hit.priority, hit.historic, hit.preferred
+            )
+            old = best.get(hit.region.code)
+            if old is None or lowered.rank() < old.rank():
+                best[hit.region.code] = lowered
+    return sorted(best.values(), key=_Hit.rank)
 
 
 def _scope(level: RegionLevel, matched: dict[RegionLevel, Region], nik: _NikRegions) -> str | None:

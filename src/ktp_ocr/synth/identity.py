@@ -164,7 +164,7 @@ def make_identity(rng: random.Random, regions: RegionRepository, today: date) ->
     issued = _issue_date(rng, birth, today)
     age_at_issue = _age(birth, issued)
     style, nama = _name(rng, place.province.code, sex, birth)
-    religion, religion_printed = _religion(rng, style)
+    _religion_row, religion_printed = _religion(rng, style)
     serial = 1 + min(int(rng.expovariate(1 / 300)), 9998)
     district = place.district.code
     nik = format_nik(Nik(district[:2], district[2:4], district[4:6], birth, sex, f"{serial:04d}"))
@@ -185,7 +185,7 @@ def make_identity(rng: random.Random, regions: RegionRepository, today: date) ->
         rt_rw=_rt_rw(rng),
         kelurahan_desa=places.upper_name(place.village.name),
         kecamatan=places.upper_name(place.district.name),
-        agama=religion,
+        agama=religion_printed,  # KTP.md: the value is what the card prints
         status_perkawinan=_marital(rng, age_at_issue, issued),
         pekerjaan=_occupation(rng, age_at_issue, sex),
         kewarganegaraan="WNI",
