@@ -144,3 +144,22 @@ def test_fields_without_regions(scan_cards) -> None:  # type: ignore[no-untyped-
     assert result.card.nik == card.truth.nik
     assert result.regions == ()
     assert result.fields[FieldName.NAMA].box is not None
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"), [("ACEHJAYA", "ACEH JAYA"), ("TANGERAN G", "TANGERANG")]
+)
+def test_birthplace_spacing_follows_the_region_name(
+    scan_cards, region_repo, printed: str, expected: str
+) -> None:  # type: ignore[no-untyped-def]
+    card = scan_cards[4]
+    place = card.truth.tempat_lahir
+    assert place is not None
+
+    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
+        lines = _true_lines(card).recognize(image)
+        return [OcrLine(ln.text.replace(place, printed), ln.box, ln.confidence) for ln in lines]
+
+    result = Reader(ScriptedEngine(script), region_repo, today=TODAY).read(card.jpeg)
+    assert result.card.tempat_lahir == expected
+    assert "tempat_lahir_respaced" in result.fields[FieldName.TEMPAT_LAHIR].issues

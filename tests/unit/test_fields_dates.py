@@ -217,3 +217,11 @@ def test_validity(raw: str, value: object) -> None:
 def test_validity_unreadable(raw: str, code: str) -> None:
     fv = read_validity(raw)
     assert (fv.value, fv.issues) == (None, (code,))
+
+
+def test_single_letter_before_a_full_date_belongs_to_the_place() -> None:
+    """Regression: a space put back inside TANGERANG left a lone G that was taken as a digit."""
+    from ktp_ocr.fields.dates import split_place_date
+
+    assert split_place_date("TANGERAN G 12-05-1990") == ("TANGERAN G ", "12-05-1990")
+    assert split_place_date("BANDUNG 12 O5 199O") == ("BANDUNG ", "12 O5 199O")

@@ -124,3 +124,33 @@ def test_card_name(region: Region, printed: str) -> None:
 def test_without_parenthetical() -> None:
     assert without_parenthetical("Misool (Misool Utara)") == "Misool"
     assert without_parenthetical("Coblong") is None
+
+
+# -- stray label fragments -------------------------------------------------------------------
+
+
+def test_stray_label_fragment_before_a_district_name_still_matches() -> None:
+    from ktp_ocr.regions.match import TRIM_PENALTY, match_card
+    from ktp_ocr.regions.memory import memory_repository
+
+    repo = memory_repository()
+    # 3273 Kota Bandung, 327301 Sukasari; its village list includes Gegerkalong.
+    matches = match_card(
+        repo,
+        nik_district="327301",
+        provinsi="JAWA BARAT",
+        kabupaten_kota="KOTA BANDUNG",
+        kecamatan="AMATAN SUKASARI",
+        kelurahan_desa="A GEGERKALONG",
+    )
+    kecamatan, kelurahan = matches[2], matches[3]
+    assert kecamatan.region is not None and kecamatan.region.code == "327301"
+    assert kecamatan.score == 100 - TRIM_PENALTY
+    assert kelurahan.region is not None and kelurahan.region.name.upper() == "GEGERKALONG"
+
+
+def test_a_long_leading_word_is_not_dropped() -> None:
+    from ktp_ocr.regions.match import _trimmed
+
+    assert _trimmed("SUKAMAJUJAYABARU CIDADAP") == ["SUKAMAJUJAYABARU"]
+    assert _trimmed("CIDADAP") == []

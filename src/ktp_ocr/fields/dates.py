@@ -65,12 +65,21 @@ def _date_like(token: str) -> bool:
     return any(ch in "0123456789" for ch in token) or len(token) <= MAX_LETTER_ONLY_TOKEN
 
 
+#: Digits in a printed dd-mm-yyyy date; a letter-only token is read as digits only while fewer
+#: than these were found (``TANGERAN G 12-05-1990``: the ``G`` belongs to the place).
+DATE_DIGITS = 8
+
+
 def split_place_date(text: str) -> tuple[str, str]:
     """``BANDUNG, 12-05-1990`` -> (``BANDUNG, ``, ``12-05-1990``); the date is at the end."""
     start = len(text)
+    digits = 0  # digit-like characters already taken into the date
     for token in reversed(list(_TOKEN.finditer(text))):
-        if _date_like(token.group()):
+        word = token.group()
+        letters_only = not any(ch in "0123456789" for ch in word)
+        if _date_like(word) and not (letters_only and digits >= DATE_DIGITS):
             start = token.start()
+            digits += sum(is_digit_like(ch) for ch in word)
             continue
         glued = token.group()  # BANDUNG12-05-1990
         cut = next(
