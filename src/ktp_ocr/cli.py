@@ -61,6 +61,8 @@ def _cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.engine:
         settings = settings.model_copy(update={"ocr_engine": args.engine})
+    if args.ensemble:
+        settings = settings.model_copy(update={"ensemble": True})
     images = list(_images(args.images))
     reader = build_reader(settings)
     sink = Path(args.jsonl).open("w", encoding="utf-8") if args.jsonl else None  # noqa: SIM115
@@ -116,6 +118,8 @@ def _cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from ktp_ocr import bench
 
+    if args.ensemble:
+        settings = settings.model_copy(update={"ensemble": True})
     engines = [e.strip() for e in args.engine.split(",")] if args.engine else [None]
     reports: dict[str, bench.BenchReport] = {}
     for engine in engines if not args.command else [None]:
@@ -178,6 +182,9 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--json", action="store_true", help="one JSON object per image on stdout")
     mode.add_argument("--jsonl", metavar="OUT", help="write one JSON object per line to OUT")
     scan.add_argument("--engine", help="OCR engine (rapidocr, tesseract)")
+    scan.add_argument(
+        "--ensemble", action="store_true", help="re-read an unsure NIK with the second engine"
+    )
     scan.set_defaults(func=_cmd_scan)
 
     synth = sub.add_parser("synth", help="generate labelled synthetic KTP images")
@@ -194,6 +201,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--engine", help="engine, or several separated by commas to compare")
     bench.add_argument("--command", help="score another program: 'prog --flag {image}'")
     bench.add_argument("--limit", type=int, help="read only the first N images")
+    bench.add_argument(
+        "--ensemble", action="store_true", help="re-read an unsure NIK with the second engine"
+    )
     bench.set_defaults(func=_cmd_bench)
 
     db = sub.add_parser("db", help="region database")

@@ -21,13 +21,14 @@ from ktp_ocr import layout
 from ktp_ocr.checks import check_card, score_card
 from ktp_ocr.config import Settings
 from ktp_ocr.errors import CardNotFound, ImageTooLarge, InputError, UnreadableCard
-from ktp_ocr.fields.nik import InvalidNik, mask_nik, parse_nik
+from ktp_ocr.fields.nik import InvalidNik, mask_nik, parse_nik, read_nik
 from ktp_ocr.fields.parse import parse_fields
 from ktp_ocr.imaging.deskew import orientation_hint, rotate180, warp_card
 from ktp_ocr.imaging.detect import find_card
 from ktp_ocr.imaging.load import load_image, to_bgr
 from ktp_ocr.imaging.quality import assess
 from ktp_ocr.ocr import OcrEngine, create_engine
+from ktp_ocr.ocr.regionread import NikRegionReader
 from ktp_ocr.regions import RegionRepository
 from ktp_ocr.types import (
     CARD_FIELDS,
@@ -52,6 +53,8 @@ MIN_LABELS = 3
 #: A reading with at least this many distinct labels (of 14) is taken as the whole card; with
 #: fewer, the next candidate (the whole image) is also tried and the better reading kept.
 GOOD_LABELS = 9
+#: A NIK read with at least this confidence and no issue needs no second opinion.
+SURE_NIK = 0.9
 #: Snap a printed place name to the official one at or above this match score (0-100), or at
 #: the matcher's own threshold when the region is the NIK's (a handful of candidates).
 SNAP_SCORE = 90.0
@@ -95,10 +98,12 @@ class Reader:
         *,
         limits: Limits = Limits(),
         today: date | None = None,
+        nik_reader: NikRegionReader | None = None,
     ) -> None:
         self.engine = engine
         self.regions = regions
         self.limits = limits
+        self.nik_reader = nik_reader
         self._today = today
 
     @property
@@ -182,6 +187,9 @@ class Reader:
             raw = layout.assign(reading.lines, (w, h))
         with timer.stage("fields"):
             fields = parse_fields(raw, today=self.today, region_known=self._region_known())
+        if self.nik_reader is not None:
+            with timer.stage("nik_second_opinion"):
+                fields = self._second_opinion(reading.card, raw, fields)
         nik = _decoded_nik(fields.get(FieldName.NIK), self.today)
         _refuse_if_hopeless(fields, quality)
         with timer.stage("regions"):
@@ -223,6 +231,73 @@ class Reader:
         if resolve is not None:
             return lambda code: resolve(code) is not None
         return lambda code: repo.get(code) is not None
+
+    def _nik_acceptor(self, fields: Mapping[FieldName, FieldValue[Any]]) -> Callable[[str], bool]:
+        """A test a NIK reading must pass: well formed, and agreeing with what was printed."""
+        birth = fields[FieldName.TANGGAL_LAHIR].value
+        sex = fields[FieldName.JENIS_KELAMIN].value
+        known = self._region_known()
+
+        def accept(text: str) -> bool:
+            try:
+                nik = parse_nik(text, today=self.today)
+            except InvalidNik:
+                return False
+            if isinstance(birth, date) and nik.birth_date != birth:
+                return False
+            if sex is not None and nik.sex.value != str(sex):
+                return False
+            return known is None or known(nik.district_code)
+
+        return accept
+
+    def _second_opinion(
+        self,
+        card: NDArray[np.uint8],
+        raw: Mapping[FieldName, Any],
+        fields: dict[FieldName, FieldValue[Any]],
+    ) -> dict[FieldName, FieldValue[Any]]:
+        """Re-read an unsure NIK with the second engine; keep the reading that passes."""
+        main = fields[FieldName.NIK]
+        if main.value is not None and not main.issues and main.confidence >= SURE_NIK:
+            return fields
+        assert self.nik_reader is not None
+        accept = self._nik_acceptor(fields)
+        box = raw[FieldName.NIK].box if FieldName.NIK in raw else None
+        line = self.nik_reader.read_nik_region(card, box=box, accept=accept)
+        if line is None:
+            return fields
+        digits = "".join(ch for ch in line.text if ch.isdigit())
+        if main.value is not None and accept(str(main.value)):
+            if main.value == digits:
+                agreed = FieldValue(
+                    main.value,
+                    main.raw,
+                    max(main.confidence, line.confidence),
+                    main.issues,
+                    main.box,
+                )
+                return {**fields, FieldName.NIK: agreed}
+            issues = (*main.issues, "nik_engines_disagree")
+            return {
+                **fields,
+                FieldName.NIK: FieldValue(main.value, main.raw, main.confidence, issues, main.box),
+            }
+        second = read_nik(
+            line.text,
+            confidence=line.confidence,
+            today=self.today,
+            region_known=self._region_known(),
+            birth_date=fields[FieldName.TANGGAL_LAHIR].value,
+            sex=fields[FieldName.JENIS_KELAMIN].value,
+        )
+        if second.value is None:
+            return fields
+        issues = (*second.issues, "nik_second_opinion")
+        chosen = FieldValue(
+            second.value, main.raw or line.text, second.confidence, issues, line.box
+        )
+        return {**fields, FieldName.NIK: chosen}
 
     def _respace_birthplace(
         self, fields: dict[FieldName, FieldValue[Any]]
@@ -396,8 +471,14 @@ def build_reader(settings: Settings) -> Reader:
     if settings.ocr_threads:
         options["threads"] = settings.ocr_threads
     engine = create_engine(settings.ocr_engine, **options)
+    nik_reader: NikRegionReader | None = None
+    if settings.ensemble:
+        other = "tesseract" if settings.ocr_engine != "tesseract" else "rapidocr"
+        second = create_engine(other)
+        nik_reader = second if isinstance(second, NikRegionReader) else None
     regions = open_repository(settings.database_url)
-    return Reader(engine, regions, limits=Limits(settings.max_image_bytes, settings.max_pixels))
+    limits = Limits(settings.max_image_bytes, settings.max_pixels)
+    return Reader(engine, regions, limits=limits, nik_reader=nik_reader)
 
 
 _DEFAULT_READER: Reader | None = None

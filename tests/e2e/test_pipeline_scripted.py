@@ -163,3 +163,57 @@ def test_birthplace_spacing_follows_the_region_name(
     result = Reader(ScriptedEngine(script), region_repo, today=TODAY).read(card.jpeg)
     assert result.card.tempat_lahir == expected
     assert "tempat_lahir_respaced" in result.fields[FieldName.TEMPAT_LAHIR].issues
+
+
+class _FakeNikReader:
+    """A second engine that reads the NIK row as given, counting calls."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.calls = 0
+
+    def read_nik_region(self, card, *, box=None, accept=None):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        if accept is not None and not accept(self.text):
+            return None
+        return OcrLine(self.text, box or BBox(0, 0, 10, 10), 0.93)
+
+
+def _garble_nik(card: SynthCard, garbled: str) -> ScriptedEngine:
+    nik = card.truth.nik
+    assert nik is not None
+
+    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
+        lines = _true_lines(card).recognize(image)
+        return [OcrLine(ln.text.replace(nik, garbled), ln.box, ln.confidence) for ln in lines]
+
+    return ScriptedEngine(script)
+
+
+def test_second_engine_rescues_an_unreadable_nik(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    card = scan_cards[5]
+    nik = str(card.truth.nik)
+    second = _FakeNikReader(nik)
+    engine = _garble_nik(card, nik[:6] + "##" + nik[8:])
+    result = Reader(engine, region_repo, today=TODAY, nik_reader=second).read(card.jpeg)
+    assert second.calls == 1
+    assert result.card.nik == nik
+    assert "nik_second_opinion" in result.fields[FieldName.NIK].issues
+
+
+def test_second_engine_is_not_asked_about_a_sure_nik(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    card = scan_cards[5]
+    second = _FakeNikReader("0000000000000000")
+    result = Reader(_true_lines(card), region_repo, today=TODAY, nik_reader=second).read(card.jpeg)
+    assert second.calls == 0
+    assert result.card.nik == card.truth.nik
+
+
+def test_second_reading_that_disagrees_with_the_card_is_not_taken(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    card = scan_cards[5]
+    nik = str(card.truth.nik)
+    wrong_day = nik[:6] + f"{(int(nik[6:8]) % 28) + 1:02d}" + nik[8:]
+    second = _FakeNikReader(wrong_day)  # a well-formed NIK whose date is not the printed one
+    engine = _garble_nik(card, nik[:6] + "##" + nik[8:])
+    result = Reader(engine, region_repo, today=TODAY, nik_reader=second).read(card.jpeg)
+    assert result.card.nik is None  # never a guess

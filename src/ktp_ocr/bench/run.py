@@ -422,5 +422,5 @@ def run_bench(
         warmup=DEFAULT_READER_WARMUP if warmup is None else warmup,
         limit=limit,
         progress=progress,
-        source=settings.ocr_engine,
+        source=settings.ocr_engine + ("+nik-ensemble" if settings.ensemble else ""),
     )
