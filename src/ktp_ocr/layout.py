@@ -9,6 +9,7 @@ addresses). Rows whose label was not read are placed between their neighbours. T
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from importlib.resources import files
 
 from rapidfuzz import fuzz
 
-from ktp_ocr.types import BBox, FieldName, OcrLine, RawField
+from ktp_ocr.types import BBox, FieldName, OcrLine, Point, RawField
 
 #: Order of the labelled rows on the card, top to bottom (Gol. Darah shares a row).
 ROW_ORDER: tuple[FieldName, ...] = (
@@ -45,6 +46,8 @@ LABEL_MIN_SCORE = 84.0
 ROW_BAND = 0.55
 #: Share of the card width where the photo column starts (text right of it is under the photo).
 PHOTO_COLUMN_X = 0.68
+#: Fewest text lines that make a card's block of text.
+MIN_TEXT_LINES = 5
 #: Share of the card height above which centred text is the header.
 HEADER_MAX_Y = 0.2
 
@@ -388,12 +391,11 @@ def assign(
             continue
         if line.box.x0 > card.x0 + card.width * PHOTO_COLUMN_X:
             continue
-        piece = _Piece(_strip_separator(line.text), line.box, line.confidence)
+        piece: _Piece | None = _Piece(_strip_separator(line.text), line.box, line.confidence)
         if split is not None and line.box.x0 < split:
             piece = _value_part(line)  # an unread label, maybe with its value glued on
-            if piece is None:
-                continue
-        pieces.append(piece)
+        if piece is not None:
+            pieces.append(piece)
     rows = _row_centres(labels)
     grouped: dict[FieldName, list[_Piece]] = {}
     for piece in pieces:
@@ -415,3 +417,103 @@ def label_count(lines: Sequence[OcrLine]) -> int:
     """How many distinct card labels the lines hold: a cheap "is this a KTP, upright?" test."""
     found = {hit[0] for line in lines if (hit := match_label(line.text)) is not None}
     return len(found)
+
+
+# -- Finding the card from its text (when its outline cannot be seen) -------------------------
+
+#: Lines whose outline is at least this many times longer than high give a direction.
+_DIRECTION_RATIO = 2.0
+#: Lines closer than this many line heights belong to the same block of text.
+_BLOCK_GAP = 1.6
+#: The card's text covers about this share of its width and height; the rest is margin
+#: (and the photo, when the text under it was not read).
+_TEXT_SHARE_X = 0.9
+_TEXT_SHARE_Y = 0.88
+#: ID-1 aspect ratio (85.60 x 53.98 mm).
+CARD_ASPECT = 85.60 / 53.98
+
+
+def _rotate(p: Point, degrees: float) -> Point:
+    a = math.radians(degrees)
+    return (p[0] * math.cos(a) - p[1] * math.sin(a), p[0] * math.sin(a) + p[1] * math.cos(a))
+
+
+def text_angle(lines: Sequence[OcrLine]) -> float | None:
+    """Direction of the text lines in degrees (-90, 90], from their outlines; None if unclear.
+
+    Rotating every point by minus this angle makes the lines horizontal (upright or upside
+    down: the direction of a line does not say which way up it is).
+    """
+    c = s = 0.0
+    n = 0
+    for line in lines:
+        if line.quad is None:
+            continue
+        p0, p1, _, p3 = line.quad
+        e1, e3 = (p1[0] - p0[0], p1[1] - p0[1]), (p3[0] - p0[0], p3[1] - p0[1])
+        l1, l3 = math.hypot(*e1), math.hypot(*e3)
+        if min(l1, l3) <= 0 or max(l1, l3) < _DIRECTION_RATIO * min(l1, l3):
+            continue
+        edge, length = (e1, l1) if l1 >= l3 else (e3, l3)
+        a = 2 * math.atan2(edge[1], edge[0])  # doubled: a line and its reverse agree
+        c, s, n = c + length * math.cos(a), s + length * math.sin(a), n + 1
+    if n < MIN_TEXT_LINES or math.hypot(c, s) < 1e-9:
+        return None
+    return math.degrees(math.atan2(s, c)) / 2
+
+
+def _blocks(boxes: Sequence[BBox]) -> list[list[int]]:
+    """Groups of boxes chained by gaps smaller than a line height."""
+    parent = list(range(len(boxes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            b = boxes[j]
+            gap = _BLOCK_GAP * min(a.height, b.height)
+            if (
+                a.x0 - gap <= b.x1
+                and b.x0 - gap <= a.x1
+                and a.y0 - gap <= b.y1
+                and b.y0 - gap <= a.y1
+            ):
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(boxes)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+def card_quad_from_text(lines: Sequence[OcrLine]) -> tuple[Point, Point, Point, Point] | None:
+    """Where the card probably is, from its largest block of text.
+
+    Four corners (TL, TR, BR, BL along the text direction) in the lines' coordinates, or None
+    when the text gives no direction.
+    """
+    angle = text_angle(lines)
+    if angle is None:
+        return None
+    boxes = []
+    for line in lines:
+        if line.quad is not None:
+            pts = [_rotate(p, -angle) for p in line.quad]
+            boxes.append(BBox(min(p[0] for p in pts), min(p[1] for p in pts),
+                              max(p[0] for p in pts), max(p[1] for p in pts)))  # fmt: skip
+    groups = _blocks(boxes)
+    best = max(groups, key=lambda g: (len(g), sum(boxes[i].width for i in g)))
+    if len(best) < MIN_TEXT_LINES:
+        return None
+    block = boxes[best[0]]
+    for i in best[1:]:
+        block = block.union(boxes[i])
+    width = max(block.width / _TEXT_SHARE_X, block.height / _TEXT_SHARE_Y * CARD_ASPECT)
+    height = width / CARD_ASPECT
+    x0, y0 = block.cx - width / 2, block.cy - height / 2
+    corners = ((x0, y0), (x0 + width, y0), (x0 + width, y0 + height), (x0, y0 + height))
+    tl, tr, br, bl = (_rotate(p, angle) for p in corners)
+    return (tl, tr, br, bl)

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -48,6 +49,8 @@ ImageInput = str | Path | bytes | NDArray[np.uint8] | Any  # Any: a PIL image
 
 #: Width of the flattened card handed to the OCR engine (height follows the ID-1 aspect).
 CARD_WIDTH = 1000
+#: The whole image is searched for the card's text at most this size (longest side, pixels).
+LOCATE_SIDE = 1600
 #: A reading with fewer distinct labels than this is not taken to be an upright KTP.
 MIN_LABELS = 3
 #: A reading with at least this many distinct labels (of 14) is taken as the whole card; with
@@ -135,44 +138,56 @@ class Reader:
             other = self._ocr(rotate180(first))
         return other if other.labels > reading.labels else reading
 
-    def _candidates(
-        self, image: NDArray[np.uint8], timer: _Timer
-    ) -> tuple[list[NDArray[np.uint8]], float | None, Any]:
-        """Flattened card images to try, best first, the card's share of the image, the quad."""
-        with timer.stage("detect"):
-            found = find_card(image)
+    def _locate_by_text(self, image: NDArray[np.uint8], timer: _Timer) -> Any:
+        """The card's corners estimated from its block of text, or None.
+
+        Used when no card outline was found (or its reading looked partial): the direction of
+        the text lines gives the card's rotation, the block they form gives its extent.
+        """
         h, w = image.shape[:2]
-        whole = image if w >= h else np.ascontiguousarray(np.rot90(image))
-        with timer.stage("warp"):
-            whole_card = warp_card(whole, _full_quad(whole), width=CARD_WIDTH)
-            if found is None:
-                return [whole_card], None, None
-            card = warp_card(image, found.quad, width=CARD_WIDTH)
-        fraction = _quad_area(found.quad) / float(h * w)
-        return [card, whole_card], fraction, found.quad
+        scale = min(1.0, LOCATE_SIDE / max(h, w))
+        small = image if scale == 1.0 else cv2.resize(image, (round(w * scale), round(h * scale)))
+        with timer.stage("locate"):
+            lines = self.engine.recognize(np.ascontiguousarray(small))
+        corners = layout.card_quad_from_text(lines)
+        if corners is None:
+            return None
+        return np.array(corners, dtype=np.float32) / scale
 
     def read(self, image: ImageInput, *, keep_card_image: bool = False) -> ReadResult:
         """Read one card. Raises an :class:`~ktp_ocr.errors.InputError` subclass when it can't."""
         timer = _Timer()
         with timer.stage("decode"):
             pixels = self._decode(image)
-        cards, fraction, quad = self._candidates(pixels, timer)
-        reading: _Reading | None = None
-        for card in cards:
-            candidate = self._read_upright(card, timer)
-            if reading is None or candidate.labels > reading.labels:
-                reading = candidate
-            if reading.labels >= GOOD_LABELS:
-                break
-        assert reading is not None
-        if reading.labels < MIN_LABELS:
-            used_quad = quad if reading.card is not cards[-1] or len(cards) == 1 else None
-            raise _refusal(reading, fraction if used_quad is not None else None)
-        if reading.card is cards[-1] and len(cards) > 1:
-            quad, fraction = None, None
+        with timer.stage("detect"):
+            found = find_card(pixels)
+        best: _Reading | None = None
+        quad: Any = None
+        if found is not None:
+            best, quad = self._read_quad(pixels, found.quad, timer), found.quad
+        if best is None or best.labels < GOOD_LABELS:
+            located = self._locate_by_text(pixels, timer)
+            if located is not None:
+                other = self._read_quad(pixels, located, timer)
+                if best is None or other.labels > best.labels:
+                    best, quad = other, located
+            elif best is None:
+                h, w = pixels.shape[:2]
+                whole = pixels if w >= h else np.ascontiguousarray(np.rot90(pixels))
+                best = self._read_quad(whole, _full_quad(whole), timer)
+        fraction = (
+            None if quad is None else _quad_area(quad) / float(pixels.shape[0] * pixels.shape[1])
+        )
+        if best.labels < MIN_LABELS:
+            raise _refusal(best, fraction)
         with timer.stage("quality"):
-            quality = assess(reading.card, card_fraction=fraction)
-        return self._interpret(reading, quality, timer, quad, keep_card_image)
+            quality = assess(best.card, card_fraction=fraction)
+        return self._interpret(best, quality, timer, quad, keep_card_image)
+
+    def _read_quad(self, image: NDArray[np.uint8], quad: Any, timer: _Timer) -> _Reading:
+        with timer.stage("warp"):
+            card = warp_card(image, quad, width=CARD_WIDTH)
+        return self._read_upright(card, timer)
 
     def _interpret(
         self,

@@ -109,13 +109,20 @@ class BBox:
         return [round(v, 1) for v in (self.x0, self.y0, self.x1, self.y1)]
 
 
+Point = tuple[float, float]
+
+
 @dataclass(frozen=True, slots=True)
 class OcrLine:
-    """One line of text as an OCR engine read it."""
+    """One line of text as an OCR engine read it.
+
+    ``quad`` is the line's rotated outline (four corners) when the engine gives one.
+    """
 
     text: str
     box: BBox
     confidence: float
+    quad: tuple[Point, Point, Point, Point] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +179,7 @@ class KtpCard:
 
     def with_values(self, **values: CardValue | None) -> KtpCard:
         """A copy with some fields replaced."""
-        return replace(self, **values)
+        return replace(self, **values)  # type: ignore[arg-type]
 
     def to_dict(self) -> dict[str, str | None]:
         """Canonical JSON form: dates as ``YYYY-MM-DD``, everything else as printed."""
@@ -287,9 +294,6 @@ class QualityVerdict:
     severity: Literal["reject", "warning"]
     value: float | None = None
     field: FieldName | None = None
-
-
-Point = tuple[float, float]
 
 
 @dataclass(frozen=True, slots=True)

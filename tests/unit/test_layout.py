@@ -138,3 +138,49 @@ def test_text_in_the_photo_column_is_not_a_value() -> None:
     lines, size, expected = _load("layout_rapidocr_dejavu.json")
     stray = OcrLine("SIGNATURE", BBox(800, 300, 950, 330), 0.9)
     assert _texts(layout.assign([*lines, stray], size)) == expected
+
+
+def _turned(lines: list[OcrLine], degrees: float) -> list[OcrLine]:
+    """The lines with their outlines rotated about the origin (boxes follow the outlines)."""
+    out = []
+    for ln in lines:
+        corners = [(ln.box.x0, ln.box.y0), (ln.box.x1, ln.box.y0), (ln.box.x1, ln.box.y1),
+                   (ln.box.x0, ln.box.y1)]  # fmt: skip
+        quad = tuple(layout._rotate(p, degrees) for p in corners)
+        box = BBox(min(p[0] for p in quad), min(p[1] for p in quad),
+                   max(p[0] for p in quad), max(p[1] for p in quad))  # fmt: skip
+        out.append(OcrLine(ln.text, box, ln.confidence, quad))  # type: ignore[arg-type]
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-89, 89))
+def test_text_angle_is_the_rotation_of_the_lines(degrees: float) -> None:
+    lines, _, _ = _load("layout_rapidocr_dejavu.json")
+    angle = layout.text_angle(_turned(lines, degrees))
+    assert angle is not None
+    assert abs(((angle - degrees) + 90) % 180 - 90) < 0.5
+
+
+@pytest.mark.parametrize("degrees", [0.0, 12.0, -35.0, 90.0, 180.0])
+def test_card_found_from_its_text_block(degrees: float) -> None:
+    lines, size, _ = _load("layout_rapidocr_dejavu.json")
+    noise = [
+        OcrLine("IKLAN", BBox(3000 + 40 * i, 3000, 3030 + 40 * i, 3020), 0.9) for i in range(2)
+    ]
+    corners = layout.card_quad_from_text(_turned(lines, degrees) + _turned(noise, degrees))
+    assert corners is not None
+    upright = [layout._rotate(p, -degrees) for p in corners]
+    xs, ys = [p[0] for p in upright], [p[1] for p in upright]
+    width, height = max(xs) - min(xs), max(ys) - min(ys)
+    assert width / height == pytest.approx(layout.CARD_ASPECT, rel=0.01)
+    # The estimate holds the labelled block of text (header, labels, values) and is about
+    # the size of the card the lines came from; text under the photo may fall outside it.
+    assert min(xs) <= 24 and max(xs) >= 714 and min(ys) <= 13 and max(ys) >= 589
+    assert 0.85 < width / size[0] < 1.3
+
+
+def test_no_direction_without_outlines() -> None:
+    lines, _, _ = _load("layout_rapidocr_dejavu.json")
+    assert layout.text_angle(lines) is None
+    assert layout.card_quad_from_text(lines) is None
