@@ -1,11 +1,12 @@
-"""The endpoints: ``POST /ocr-ktp``, ``GET /health``, ``GET /ping``."""
+"""The endpoints: ``POST /ocr-ktp``, ``GET /health``, ``GET /ping``, and the web page at ``/``."""
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ktp_ocr.api.deps import ServicesDep, enforce_rate_limit, require_api_key
 from ktp_ocr.api.health import readiness
@@ -74,11 +75,11 @@ async def ocr_ktp(
     )
     body = await services.read(upload.data, keep_card_image=_wants_card_image(include))
     body["request_id"] = request.state.request_id
-    headers = {}
+    headers = {"Cache-Control": "no-store"}
     decision = getattr(request.state, "rate_limit", None)
     if decision is not None:
-        headers = {"X-RateLimit-Limit": str(decision.limit),
-                   "X-RateLimit-Remaining": str(decision.remaining)}  # fmt: skip
+        headers |= {"X-RateLimit-Limit": str(decision.limit),
+                    "X-RateLimit-Remaining": str(decision.remaining)}  # fmt: skip
     return JSONResponse(body, headers=headers)
 
 
@@ -98,3 +99,34 @@ async def health(services: ServicesDep) -> JSONResponse:
 async def ping() -> PingResponse:
     """Answers at once, even while cards are being read."""
     return PingResponse()
+
+
+#: The try-it page (docs/web.md): plain files in ``api/static``, nothing from elsewhere.
+_STATIC = resources.files("ktp_ocr.api") / "static"
+_ASSETS = {"app.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8"}
+_PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'",
+    "Cache-Control": "no-cache",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+@router.get("/", include_in_schema=False)
+def web_page(request: Request) -> HTMLResponse:
+    """The page to try the reader; it knows whether a key is needed and the upload cap."""
+    settings = request.app.state.settings
+    html = (_STATIC / "index.html").read_text("utf-8")
+    html = html.replace("{{key_required}}", "true" if settings.api_keys else "false")
+    html = html.replace("{{max_upload_bytes}}", str(int(settings.max_upload_bytes)))
+    return HTMLResponse(html, headers=_PAGE_HEADERS)
+
+
+@router.get("/static/{name}", include_in_schema=False)
+def web_asset(name: str) -> Response:
+    """The page's stylesheet and script (a fixed list: no path from the request is opened)."""
+    if name not in _ASSETS:
+        raise HTTPException(404, "Not Found")
+    return Response((_STATIC / name).read_bytes(), media_type=_ASSETS[name], headers=_PAGE_HEADERS)
