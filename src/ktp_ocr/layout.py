@@ -48,6 +48,8 @@ ROW_BAND = 0.55
 PHOTO_COLUMN_X = 0.68
 #: Fewest text lines that make a card's block of text.
 MIN_TEXT_LINES = 5
+#: Fewest labels whose starts place the card's left edge.
+MIN_LABELS_FOR_EDGE = 3
 #: Share of the card height above which centred text is the header.
 HEADER_MAX_Y = 0.2
 
@@ -489,6 +491,41 @@ def _blocks(boxes: Sequence[BBox]) -> list[list[int]]:
     return list(groups.values())
 
 
+#: Share of the card width between its left edge and the label column.
+_LABEL_MARGIN = 0.035
+
+
+def _reading_direction(lines: Sequence[OcrLine], angle: float) -> int:
+    """+1 when the lines that read as card labels run along ``angle``, -1 when against it.
+
+    An engine reads a line along its outline's first edge; a label read correctly shows that
+    edge points the way the text reads.
+    """
+    ux, uy = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    votes = 0
+    for line in lines:
+        if line.quad is None or match_label(line.text) is None:
+            continue
+        p0, p1 = line.quad[0], line.quad[1]
+        votes += 1 if (p1[0] - p0[0]) * ux + (p1[1] - p0[1]) * uy >= 0 else -1
+    return 1 if votes >= 0 else -1
+
+
+def _label_left(
+    lines: Sequence[OcrLine], boxes: Sequence[BBox], block: Sequence[int]
+) -> float | None:
+    """The label column's left edge in the rotated frame (median of label starts), if read."""
+    starts = sorted(
+        boxes[i].x0
+        for i in block
+        if (hit := match_label(lines[i].text)) is not None
+        and hit[0] is not FieldName.GOLONGAN_DARAH
+    )
+    if len(starts) < MIN_LABELS_FOR_EDGE:
+        return None
+    return starts[len(starts) // 2]
+
+
 def card_quad_from_text(lines: Sequence[OcrLine]) -> tuple[Point, Point, Point, Point] | None:
     """Where the card probably is, from its largest block of text.
 
@@ -504,6 +541,10 @@ def card_quad_from_text(lines: Sequence[OcrLine]) -> tuple[Point, Point, Point, 
             pts = [_rotate(p, -angle) for p in line.quad]
             boxes.append(BBox(min(p[0] for p in pts), min(p[1] for p in pts),
                               max(p[0] for p in pts), max(p[1] for p in pts)))  # fmt: skip
+    quads = [line for line in lines if line.quad is not None]
+    if _reading_direction(quads, angle) < 0:
+        angle += 180.0  # the labels read right to left in this frame: the card is upside down
+        boxes = [BBox(-b.x1, -b.y1, -b.x0, -b.y0) for b in boxes]
     groups = _blocks(boxes)
     best = max(groups, key=lambda g: (len(g), sum(boxes[i].width for i in g)))
     if len(best) < MIN_TEXT_LINES:
@@ -514,6 +555,9 @@ def card_quad_from_text(lines: Sequence[OcrLine]) -> tuple[Point, Point, Point, 
     width = max(block.width / _TEXT_SHARE_X, block.height / _TEXT_SHARE_Y * CARD_ASPECT)
     height = width / CARD_ASPECT
     x0, y0 = block.cx - width / 2, block.cy - height / 2
+    left = _label_left(quads, boxes, best)
+    if left is not None:
+        x0 = left - width * _LABEL_MARGIN  # labels start just inside the card's left edge
     corners = ((x0, y0), (x0 + width, y0), (x0 + width, y0 + height), (x0, y0 + height))
     tl, tr, br, bl = (_rotate(p, angle) for p in corners)
     return (tl, tr, br, bl)

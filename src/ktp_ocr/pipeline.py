@@ -127,12 +127,18 @@ class Reader:
         lines = self.engine.recognize(card)
         return _Reading(card, lines, layout.label_count(lines))
 
-    def _read_upright(self, card: NDArray[np.uint8], timer: _Timer) -> _Reading:
-        """OCR the card the way up the hint says; one retry turned 180 degrees if few labels."""
-        first = rotate180(card) if orientation_hint(card) < 0 else card
+    def _read_upright(
+        self, card: NDArray[np.uint8], timer: _Timer, *, hint: bool = True
+    ) -> _Reading:
+        """OCR the card the way up the hint says (when ``hint``).
+
+        When the reading looks partial, the card is read once more turned 180 degrees and the
+        reading with more labels is kept.
+        """
+        first = rotate180(card) if hint and orientation_hint(card) < 0 else card
         with timer.stage("ocr"):
             reading = self._ocr(first)
-        if reading.labels >= MIN_LABELS:
+        if reading.labels >= GOOD_LABELS:
             return reading
         with timer.stage("ocr_retry"):
             other = self._ocr(rotate180(first))
@@ -168,7 +174,7 @@ class Reader:
         if best is None or best.labels < GOOD_LABELS:
             located = self._locate_by_text(pixels, timer)
             if located is not None:
-                other = self._read_quad(pixels, located, timer)
+                other = self._read_quad(pixels, located, timer, hint=False)
                 if best is None or other.labels > best.labels:
                     best, quad = other, located
             elif best is None:
@@ -184,10 +190,12 @@ class Reader:
             quality = assess(best.card, card_fraction=fraction)
         return self._interpret(best, quality, timer, quad, keep_card_image)
 
-    def _read_quad(self, image: NDArray[np.uint8], quad: Any, timer: _Timer) -> _Reading:
+    def _read_quad(
+        self, image: NDArray[np.uint8], quad: Any, timer: _Timer, *, hint: bool = True
+    ) -> _Reading:
         with timer.stage("warp"):
             card = warp_card(image, quad, width=CARD_WIDTH)
-        return self._read_upright(card, timer)
+        return self._read_upright(card, timer, hint=hint)
 
     def _interpret(
         self,
