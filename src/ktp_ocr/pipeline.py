@@ -56,6 +56,8 @@ MIN_LABELS = 3
 #: A reading with at least this many distinct labels (of 14) is taken as the whole card; with
 #: fewer, the next candidate (the whole image) is also tried and the better reading kept.
 GOOD_LABELS = 9
+#: Confidence factor of fields placed by their content because no label could be read.
+CONTENT_CONFIDENCE = 0.85
 #: A NIK read with at least this confidence and no issue needs no second opinion.
 SURE_NIK = 0.9
 #: Snap a printed place name to the official one at or above this match score (0-100), or at
@@ -184,11 +186,12 @@ class Reader:
         fraction = (
             None if quad is None else _quad_area(quad) / float(pixels.shape[0] * pixels.shape[1])
         )
-        if best.labels < MIN_LABELS:
+        by_content = best.labels < MIN_LABELS
+        if by_content and not layout.assign_by_content(best.lines, _size(best.card)):
             raise _refusal(best, fraction)
         with timer.stage("quality"):
             quality = assess(best.card, card_fraction=fraction)
-        return self._interpret(best, quality, timer, quad, keep_card_image)
+        return self._interpret(best, quality, timer, quad, keep_card_image, by_content=by_content)
 
     def _read_quad(
         self, image: NDArray[np.uint8], quad: Any, timer: _Timer, *, hint: bool = True
@@ -204,12 +207,17 @@ class Reader:
         timer: _Timer,
         quad: Any,
         keep_card_image: bool,
+        *,
+        by_content: bool = False,
     ) -> ReadResult:
         h, w = reading.card.shape[:2]
         with timer.stage("layout"):
-            raw = layout.assign(reading.lines, (w, h))
+            assign = layout.assign_by_content if by_content else layout.assign
+            raw = assign(reading.lines, (w, h))
         with timer.stage("fields"):
             fields = parse_fields(raw, today=self.today, region_known=self._region_known())
+            if by_content:
+                fields = {name: _less_sure(fv) for name, fv in fields.items()}
         if self.nik_reader is not None:
             with timer.stage("nik_second_opinion"):
                 fields = self._second_opinion(reading.card, raw, fields)
@@ -222,7 +230,11 @@ class Reader:
             checks = check_card(fields, nik, matches, today=self.today)
             score = score_card(fields, checks)
         issues = tuple(
-            sorted({code for fv in fields.values() for code in fv.issues} | _failed(checks))
+            sorted(
+                {code for fv in fields.values() for code in fv.issues}
+                | _failed(checks)
+                | ({"labels_unreadable"} if by_content else set())
+            )
         )
         log.info(
             "read card nik=%s labels=%d score=%.0f",
@@ -473,6 +485,17 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         message = f"Cannot read {path.name}: {exc.strerror}."
         raise InputError(message, code="file_unreadable") from exc
+
+
+def _less_sure(fv: FieldValue[Any]) -> FieldValue[Any]:
+    """A field placed by its content alone (no label read): less sure than a labelled one."""
+    if fv.value is None:
+        return fv
+    return FieldValue(fv.value, fv.raw, fv.confidence * CONTENT_CONFIDENCE, fv.issues, fv.box)
+
+
+def _size(image: NDArray[np.uint8]) -> tuple[float, float]:
+    return float(image.shape[1]), float(image.shape[0])
 
 
 def _full_quad(image: NDArray[np.uint8]) -> NDArray[np.float32]:

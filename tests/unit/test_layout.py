@@ -146,7 +146,7 @@ def _turned(lines: list[OcrLine], degrees: float) -> list[OcrLine]:
     for ln in lines:
         corners = [(ln.box.x0, ln.box.y0), (ln.box.x1, ln.box.y0), (ln.box.x1, ln.box.y1),
                    (ln.box.x0, ln.box.y1)]  # fmt: skip
-        quad = tuple(layout._rotate(p, degrees) for p in corners)
+        quad = tuple(layout.rotate_point(p, degrees) for p in corners)
         box = BBox(min(p[0] for p in quad), min(p[1] for p in quad),
                    max(p[0] for p in quad), max(p[1] for p in quad))  # fmt: skip
         out.append(OcrLine(ln.text, box, ln.confidence, quad))  # type: ignore[arg-type]
@@ -170,7 +170,7 @@ def test_card_found_from_its_text_block(degrees: float) -> None:
     ]
     corners = layout.card_quad_from_text(_turned(lines, degrees) + _turned(noise, degrees))
     assert corners is not None
-    upright = [layout._rotate(p, -degrees) for p in corners]
+    upright = [layout.rotate_point(p, -degrees) for p in corners]
     xs, ys = [p[0] for p in upright], [p[1] for p in upright]
     width, height = max(xs) - min(xs), max(ys) - min(ys)
     assert width / height == pytest.approx(layout.CARD_ASPECT, rel=0.01)
@@ -184,3 +184,30 @@ def test_no_direction_without_outlines() -> None:
     lines, _, _ = _load("layout_rapidocr_dejavu.json")
     assert layout.text_angle(lines) is None
     assert layout.card_quad_from_text(lines) is None
+
+
+def _without_labels(lines: list[OcrLine]) -> list[OcrLine]:
+    """What OCR sees when the labels are too faint to read: only the values, from their column."""
+    out = []
+    for ln in lines:
+        hit = layout.match_label(ln.text)
+        if hit is None:
+            out.append(ln)
+            continue
+        rest = hit[2].strip().lstrip(":").strip()
+        if rest:
+            x0 = ln.box.x1 - ln.box.width * len(rest) / len(ln.text)
+            out.append(OcrLine(rest, BBox(max(x0, 213.0), ln.box.y0, ln.box.x1, ln.box.y1), 0.9))
+    return out
+
+
+def test_values_anchor_themselves_when_no_label_is_readable() -> None:
+    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    got = _texts(layout.assign_by_content(_without_labels(lines), size))
+    assert got == expected
+
+
+def test_no_nik_line_no_content_layout() -> None:
+    lines, size, _ = _load("layout_rapidocr_dejavu.json")
+    assert layout.assign_by_content([ln for ln in lines if "3273" not in ln.text], size) == {}
+    assert layout.assign_by_content([]) == {}

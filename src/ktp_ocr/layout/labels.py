@@ -1,4 +1,4 @@
-"""OCR lines -> raw text per field, by geometry and label matching (never by line count).
+"""Labels anchor the rows: OCR lines -> raw text per field, by geometry (never by line count).
 
 The card is upright. Labels are found by fuzzy matching the start of each line against the
 spellings in ``data/labels.txt``; each label defines a row band, and value text is anchored to
@@ -9,7 +9,6 @@ addresses). Rows whose label was not read are placed between their neighbours. T
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from importlib.resources import files
 
 from rapidfuzz import fuzz
 
-from ktp_ocr.types import BBox, FieldName, OcrLine, Point, RawField
+from ktp_ocr.types import BBox, FieldName, OcrLine, RawField
 
 #: Order of the labelled rows on the card, top to bottom (Gol. Darah shares a row).
 ROW_ORDER: tuple[FieldName, ...] = (
@@ -46,10 +45,6 @@ LABEL_MIN_SCORE = 84.0
 ROW_BAND = 0.55
 #: Share of the card width where the photo column starts (text right of it is under the photo).
 PHOTO_COLUMN_X = 0.68
-#: Fewest text lines that make a card's block of text.
-MIN_TEXT_LINES = 5
-#: Fewest labels whose starts place the card's left edge.
-MIN_LABELS_FOR_EDGE = 3
 #: Share of the card height above which centred text is the header.
 HEADER_MAX_Y = 0.2
 
@@ -419,145 +414,3 @@ def label_count(lines: Sequence[OcrLine]) -> int:
     """How many distinct card labels the lines hold: a cheap "is this a KTP, upright?" test."""
     found = {hit[0] for line in lines if (hit := match_label(line.text)) is not None}
     return len(found)
-
-
-# -- Finding the card from its text (when its outline cannot be seen) -------------------------
-
-#: Lines whose outline is at least this many times longer than high give a direction.
-_DIRECTION_RATIO = 2.0
-#: Lines closer than this many line heights belong to the same block of text.
-_BLOCK_GAP = 1.6
-#: The card's text covers about this share of its width and height; the rest is margin
-#: (and the photo, when the text under it was not read).
-_TEXT_SHARE_X = 0.9
-_TEXT_SHARE_Y = 0.88
-#: ID-1 aspect ratio (85.60 x 53.98 mm).
-CARD_ASPECT = 85.60 / 53.98
-
-
-def _rotate(p: Point, degrees: float) -> Point:
-    a = math.radians(degrees)
-    return (p[0] * math.cos(a) - p[1] * math.sin(a), p[0] * math.sin(a) + p[1] * math.cos(a))
-
-
-def text_angle(lines: Sequence[OcrLine]) -> float | None:
-    """Direction of the text lines in degrees (-90, 90], from their outlines; None if unclear.
-
-    Rotating every point by minus this angle makes the lines horizontal (upright or upside
-    down: the direction of a line does not say which way up it is).
-    """
-    c = s = 0.0
-    n = 0
-    for line in lines:
-        if line.quad is None:
-            continue
-        p0, p1, _, p3 = line.quad
-        e1, e3 = (p1[0] - p0[0], p1[1] - p0[1]), (p3[0] - p0[0], p3[1] - p0[1])
-        l1, l3 = math.hypot(*e1), math.hypot(*e3)
-        if min(l1, l3) <= 0 or max(l1, l3) < _DIRECTION_RATIO * min(l1, l3):
-            continue
-        edge, length = (e1, l1) if l1 >= l3 else (e3, l3)
-        a = 2 * math.atan2(edge[1], edge[0])  # doubled: a line and its reverse agree
-        c, s, n = c + length * math.cos(a), s + length * math.sin(a), n + 1
-    if n < MIN_TEXT_LINES or math.hypot(c, s) < 1e-9:
-        return None
-    return math.degrees(math.atan2(s, c)) / 2
-
-
-def _blocks(boxes: Sequence[BBox]) -> list[list[int]]:
-    """Groups of boxes chained by gaps smaller than a line height."""
-    parent = list(range(len(boxes)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, a in enumerate(boxes):
-        for j in range(i + 1, len(boxes)):
-            b = boxes[j]
-            gap = _BLOCK_GAP * min(a.height, b.height)
-            if (
-                a.x0 - gap <= b.x1
-                and b.x0 - gap <= a.x1
-                and a.y0 - gap <= b.y1
-                and b.y0 - gap <= a.y1
-            ):
-                parent[root(i)] = root(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(boxes)):
-        groups.setdefault(root(i), []).append(i)
-    return list(groups.values())
-
-
-#: Share of the card width between its left edge and the label column.
-_LABEL_MARGIN = 0.035
-
-
-def _reading_direction(lines: Sequence[OcrLine], angle: float) -> int:
-    """+1 when the lines that read as card labels run along ``angle``, -1 when against it.
-
-    An engine reads a line along its outline's first edge; a label read correctly shows that
-    edge points the way the text reads.
-    """
-    ux, uy = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-    votes = 0
-    for line in lines:
-        if line.quad is None or match_label(line.text) is None:
-            continue
-        p0, p1 = line.quad[0], line.quad[1]
-        votes += 1 if (p1[0] - p0[0]) * ux + (p1[1] - p0[1]) * uy >= 0 else -1
-    return 1 if votes >= 0 else -1
-
-
-def _label_left(
-    lines: Sequence[OcrLine], boxes: Sequence[BBox], block: Sequence[int]
-) -> float | None:
-    """The label column's left edge in the rotated frame (median of label starts), if read."""
-    starts = sorted(
-        boxes[i].x0
-        for i in block
-        if (hit := match_label(lines[i].text)) is not None
-        and hit[0] is not FieldName.GOLONGAN_DARAH
-    )
-    if len(starts) < MIN_LABELS_FOR_EDGE:
-        return None
-    return starts[len(starts) // 2]
-
-
-def card_quad_from_text(lines: Sequence[OcrLine]) -> tuple[Point, Point, Point, Point] | None:
-    """Where the card probably is, from its largest block of text.
-
-    Four corners (TL, TR, BR, BL along the text direction) in the lines' coordinates, or None
-    when the text gives no direction.
-    """
-    angle = text_angle(lines)
-    if angle is None:
-        return None
-    boxes = []
-    for line in lines:
-        if line.quad is not None:
-            pts = [_rotate(p, -angle) for p in line.quad]
-            boxes.append(BBox(min(p[0] for p in pts), min(p[1] for p in pts),
-                              max(p[0] for p in pts), max(p[1] for p in pts)))  # fmt: skip
-    quads = [line for line in lines if line.quad is not None]
-    if _reading_direction(quads, angle) < 0:
-        angle += 180.0  # the labels read right to left in this frame: the card is upside down
-        boxes = [BBox(-b.x1, -b.y1, -b.x0, -b.y0) for b in boxes]
-    groups = _blocks(boxes)
-    best = max(groups, key=lambda g: (len(g), sum(boxes[i].width for i in g)))
-    if len(best) < MIN_TEXT_LINES:
-        return None
-    block = boxes[best[0]]
-    for i in best[1:]:
-        block = block.union(boxes[i])
-    width = max(block.width / _TEXT_SHARE_X, block.height / _TEXT_SHARE_Y * CARD_ASPECT)
-    height = width / CARD_ASPECT
-    x0, y0 = block.cx - width / 2, block.cy - height / 2
-    left = _label_left(quads, boxes, best)
-    if left is not None:
-        x0 = left - width * _LABEL_MARGIN  # labels start just inside the card's left edge
-    corners = ((x0, y0), (x0 + width, y0), (x0 + width, y0 + height), (x0, y0 + height))
-    tl, tr, br, bl = (_rotate(p, angle) for p in corners)
-    return (tl, tr, br, bl)

@@ -1,0 +1,22 @@
+"""OCR lines -> raw text per field, by geometry.
+
+Labels anchor the rows (``labels``); when the labels cannot be read, the content of the values
+does (``content``); ``frame`` finds the card from its text when its outline cannot be seen.
+"""
+
+from ktp_ocr.layout.content import assign_by_content
+from ktp_ocr.layout.frame import CARD_ASPECT, card_quad_from_text, rotate_point, text_angle
+from ktp_ocr.layout.labels import ROW_ORDER, assign, label_count, label_spellings, match_label
+
+__all__ = [
+    "CARD_ASPECT",
+    "ROW_ORDER",
+    "assign",
+    "assign_by_content",
+    "card_quad_from_text",
+    "label_count",
+    "label_spellings",
+    "match_label",
+    "rotate_point",
+    "text_angle",
+]
