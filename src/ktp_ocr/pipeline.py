@@ -27,6 +27,7 @@ from ktp_ocr.fields.parse import parse_fields
 from ktp_ocr.imaging.deskew import orientation_hint, rotate180, warp_card
 from ktp_ocr.imaging.detect import find_card
 from ktp_ocr.imaging.load import load_image, to_bgr
+from ktp_ocr.imaging.marks import is_lone_dash
 from ktp_ocr.imaging.quality import assess
 from ktp_ocr.ocr import OcrEngine, create_engine
 from ktp_ocr.ocr.regionread import NikRegionReader
@@ -39,6 +40,7 @@ from ktp_ocr.types import (
     Nik,
     OcrLine,
     QualityVerdict,
+    RawField,
     ReadResult,
     RegionMatch,
 )
@@ -56,6 +58,8 @@ MIN_LABELS = 3
 #: A reading with at least this many distinct labels (of 14) is taken as the whole card; with
 #: fewer, the next candidate (the whole image) is also tried and the better reading kept.
 GOOD_LABELS = 9
+#: Confidence of a blood type read as a lone dash from the pixels (no text was recognised).
+DASH_CONFIDENCE = 0.8
 #: Confidence factor of fields placed by their content because no label could be read.
 CONTENT_CONFIDENCE = 0.85
 #: A NIK read with at least this confidence and no issue needs no second opinion.
@@ -213,7 +217,7 @@ class Reader:
         h, w = reading.card.shape[:2]
         with timer.stage("layout"):
             assign = layout.assign_by_content if by_content else layout.assign
-            raw = assign(reading.lines, (w, h))
+            raw = _blood_dash(reading.card, assign(reading.lines, (w, h)))
         with timer.stage("fields"):
             fields = parse_fields(raw, today=self.today, region_known=self._region_known())
             if by_content:
@@ -485,6 +489,18 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         message = f"Cannot read {path.name}: {exc.strerror}."
         raise InputError(message, code="file_unreadable") from exc
+
+
+def _blood_dash(
+    card: NDArray[np.uint8], raw: dict[FieldName, RawField]
+) -> dict[FieldName, RawField]:
+    """An empty blood type whose place shows one short bar is the printed ``-``."""
+    blood = raw.get(FieldName.GOLONGAN_DARAH)
+    if blood is None or blood.text or blood.box is None:
+        return raw
+    if is_lone_dash(card, blood.box, blood.box.height):
+        return {**raw, FieldName.GOLONGAN_DARAH: RawField("-", blood.box, DASH_CONFIDENCE)}
+    return raw
 
 
 def _less_sure(fv: FieldValue[Any]) -> FieldValue[Any]:

@@ -43,6 +43,8 @@ WRAPPING: frozenset[FieldName] = frozenset(
 LABEL_MIN_SCORE = 84.0
 #: A line belongs to a row when its centre is within this many label heights of the row centre.
 ROW_BAND = 0.55
+#: Width (in label heights) of the place after the Gol. Darah label where its value is printed.
+BLOOD_VALUE_WIDTH = 3.0
 #: Share of the card width where the photo column starts (text right of it is under the photo).
 PHOTO_COLUMN_X = 0.68
 #: Share of the card height above which centred text is the header.
@@ -407,6 +409,12 @@ def assign(
             del grouped[FieldName.JENIS_KELAMIN]
     for field, group in grouped.items():
         out[field] = _join(group)
+    gol = labels.get(FieldName.GOLONGAN_DARAH)
+    if gol is not None and FieldName.GOLONGAN_DARAH not in out:
+        # Label read, no value: hand over the empty place after it (a lone "-" is often missed).
+        h = gol.box.height
+        place = BBox(gol.box.x1, gol.box.y0, gol.box.x1 + BLOOD_VALUE_WIDTH * h, gol.box.y1)
+        out[FieldName.GOLONGAN_DARAH] = RawField("", place, 0.0)
     return out
 
 
