@@ -31,7 +31,7 @@ def _place(draw: str) -> np.ndarray:
         ("colon", False),
         ("", False),
         ("colon letter", False),
-    ],  # fmt: skip
+    ],
 )
 def test_lone_dash(draw: str, dash: bool) -> None:
     assert is_lone_dash(_place(draw), BBox(0, 0, 90, 30), 30.0) is dash

@@ -1,0 +1,238 @@
+"""imaging.detect and imaging.deskew on home-made photo scenes (see test_imaging_scenes)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ktp_ocr.imaging.deskew import (
+    deskew,
+    estimate_skew,
+    orientation_hint,
+    quad_angle,
+    rotate180,
+    warp_card,
+)
+from ktp_ocr.imaging.detect import ID1_ASPECT, CardDetection, find_card, order_corners
+
+try:
+    from test_imaging_scenes import BACKGROUNDS, make_background, make_card, render_scene
+except ImportError:  # tests/unit collected as a package
+    from tests.unit.test_imaging_scenes import (  # type: ignore[no-redef]
+        BACKGROUNDS,
+        make_background,
+        make_card,
+        render_scene,
+    )
+
+SIZE = (960, 720)
+#: Corner error allowed, as a share of the card's width.
+TOLERANCE = 0.03
+
+
+def corner_error(det: CardDetection, truth: np.ndarray) -> float:
+    """Largest corner distance over the card width, up to a 180-degree turn."""
+    q = det.quad.astype(np.float64)
+    t = truth.astype(np.float64)
+    width = np.linalg.norm(t[1] - t[0])
+    return min(
+        float(np.max(np.linalg.norm(np.roll(q, -s, axis=0) - t, axis=1))) for s in range(4)
+    ) / float(width)
+
+
+def angle_diff(a: float, b: float) -> float:
+    d = (a - b) % 180.0
+    return min(d, 180.0 - d)
+
+
+@pytest.mark.parametrize("background", BACKGROUNDS)
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270, 35])
+def test_finds_card_on_backgrounds_and_rotations(background: str, rotation: float) -> None:
+    rng = np.random.default_rng([BACKGROUNDS.index(background), int(rotation)])
+    scene = render_scene(rng, background=background, size=SIZE, rotation=rotation)
+    det = find_card(scene.image)
+    assert det is not None
+    assert corner_error(det, scene.corners) < TOLERANCE
+    assert det.quad.shape == (4, 2) and det.quad.dtype == np.float32
+    assert 0.0 < det.score <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("seed", "trouble"),
+    [
+        (1, {"perspective": 0.12, "rotation": 8}),
+        (2, {"perspective": 0.12, "rotation": -160}),
+        (3, {"shadow": True, "rotation": 5}),
+        (4, {"glare": True}),
+        (5, {"blur": 3.0, "rotation": -6}),
+        (6, {"noise": 12, "jpeg": 40}),
+        (7, {"haze": True, "rotation": 4}),
+        (8, {"card_fraction": 0.1, "rotation": 120}),
+        (9, {"size": (480, 360), "rotation": 10}),
+    ],
+)
+def test_finds_card_under_photo_troubles(seed: int, trouble: dict[str, object]) -> None:
+    rng = np.random.default_rng(seed)
+    kw: dict[str, object] = {"background": BACKGROUNDS[seed % len(BACKGROUNDS)], "size": SIZE}
+    kw.update(trouble)
+    scene = render_scene(rng, **kw)  # type: ignore[arg-type]
+    det = find_card(scene.image)
+    assert det is not None
+    assert corner_error(det, scene.corners) < TOLERANCE
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_card_with_a_corner_out_of_frame(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    w, h = SIZE
+    for _ in range(200):
+        off = (float(rng.uniform(-0.3, 0.3)), float(rng.uniform(-0.3, 0.3)))
+        scene = render_scene(
+            rng,
+            background="wood",
+            size=SIZE,
+            card_fraction=0.3,
+            offset=off,
+            rotation=float(rng.uniform(-15, 15)),
+        )
+        c = scene.corners
+        outside = (c[:, 0] < 0) | (c[:, 0] > w) | (c[:, 1] < 0) | (c[:, 1] > h)
+        if outside.sum() == 1:
+            break
+    det = find_card(scene.image)
+    assert det is not None
+    assert corner_error(det, scene.corners) < 2 * TOLERANCE  # one corner is extrapolated
+
+
+def test_flat_scan_filling_the_frame() -> None:
+    card = make_card(np.random.default_rng(5))
+    det = find_card(card)
+    assert det is not None
+    h, w = card.shape[:2]
+    full = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64)
+    assert np.max(np.abs(order_corners(det.quad) - full)) < 0.03 * w
+
+
+def test_scan_with_a_margin() -> None:
+    card = make_card(np.random.default_rng(6))
+    page = cv2.copyMakeBorder(card, 40, 60, 30, 50, cv2.BORDER_CONSTANT, value=(245, 245, 245))
+    det = find_card(page)
+    assert det is not None
+    h, w = card.shape[:2]
+    truth = np.array([[30, 40], [30 + w, 40], [30 + w, 40 + h], [30, 40 + h]], np.float32)
+    assert np.max(np.abs(order_corners(det.quad) - truth)) < 0.02 * w
+
+
+def _nothing_images() -> list[tuple[str, np.ndarray]]:
+    rng = np.random.default_rng(0)
+    _, xx = np.mgrid[0:480, 0:640].astype(np.float32)
+    wall = 170 + 25 * np.sin(xx / 200.0) + rng.normal(0, 3, (480, 640))
+    return [
+        ("white", np.full((480, 640, 3), 255, np.uint8)),
+        ("grey", np.full((480, 640, 3), 128, np.uint8)),
+        ("noise", rng.integers(0, 256, (480, 640, 3), dtype=np.uint8)),
+        ("wall", np.repeat(np.clip(wall, 0, 255).astype(np.uint8)[:, :, None], 3, axis=2)),
+        ("gradient", np.repeat((xx / 640 * 255).astype(np.uint8)[:, :, None], 3, axis=2)),
+        *((bg, make_background(rng, bg, 480, 640)) for bg in ("wood", "fabric", "keyboard")),
+    ]
+
+
+@pytest.mark.parametrize(("name", "image"), _nothing_images(), ids=lambda v: str(v)[:8])
+def test_no_card_gives_none(name: str, image: np.ndarray) -> None:
+    assert find_card(image) is None, name
+
+
+def test_tiny_and_grey_inputs() -> None:
+    assert find_card(np.zeros((4, 4), np.uint8)) is None
+    scene = render_scene(np.random.default_rng(3), background="desk", size=SIZE)
+    grey = cv2.cvtColor(scene.image, cv2.COLOR_BGR2GRAY)
+    det = find_card(grey)
+    assert det is not None and corner_error(det, scene.corners) < TOLERANCE
+
+
+def test_order_corners() -> None:
+    # a portrait quad given in scrambled order: long side first, clockwise
+    pts = np.array([[10, 200], [110, 0], [10, 0], [110, 200]], np.float64)
+    q = order_corners(pts)
+    sides = [np.linalg.norm(q[(i + 1) % 4] - q[i]) for i in range(4)]
+    assert sides[0] > sides[1]
+    d = np.diff(np.vstack([q, q[:1]]), axis=0)
+    cross = d[:-1, 0] * d[1:, 1] - d[:-1, 1] * d[1:, 0]
+    assert np.all(cross > 0)  # clockwise on screen (y down)
+    landscape = np.array([[0, 0], [160, 0], [160, 100], [0, 100]], np.float64)
+    assert np.allclose(order_corners(landscape[[2, 0, 3, 1]]), landscape)
+
+
+# --------------------------------------------------------------------------- deskew
+
+
+def test_warp_card_is_landscape_id1() -> None:
+    scene = render_scene(np.random.default_rng(11), background="fabric", size=SIZE, rotation=90)
+    det = find_card(scene.image)
+    assert det is not None
+    card = warp_card(scene.image, det.quad, width=800)
+    assert card.shape == (round(800 / ID1_ASPECT), 800, 3)
+    # portrait quad given TL->TR along the short side still comes out landscape
+    short_first = np.roll(det.quad, 1, axis=0)
+    assert warp_card(scene.image, short_first, width=800).shape == card.shape
+
+
+def test_warp_card_downscales_big_cards_without_error() -> None:
+    card = cv2.resize(make_card(np.random.default_rng(2)), (3424, 2160))
+    h, w = card.shape[:2]
+    quad = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    out = warp_card(card, quad, width=600)
+    assert out.shape == (round(600 / ID1_ASPECT), 600, 3)
+
+
+def test_orientation_hint() -> None:
+    rng = np.random.default_rng(4)
+    for colour in ("red", "blue"):
+        card = cv2.resize(make_card(rng, photo_colour=colour), (1200, 757))
+        assert orientation_hint(card) > 0.3
+        assert orientation_hint(rotate180(card)) < -0.3
+        grey = cv2.cvtColor(cv2.cvtColor(card, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+        assert orientation_hint(grey) > 0  # photocopy: the solid dark mass still counts
+    assert orientation_hint(np.full((757, 1200, 3), 230, np.uint8)) == 0.0
+
+
+def test_warped_upside_down_card_is_flagged() -> None:
+    scene = render_scene(np.random.default_rng(12), background="wood", size=SIZE, rotation=180)
+    det = find_card(scene.image)
+    assert det is not None
+    card = warp_card(scene.image, det.quad)
+    upright = rotate180(card) if orientation_hint(card) < 0 else card
+    assert orientation_hint(upright) > 0.3
+    assert abs(estimate_skew(upright)) < 1.0
+
+
+_CARD = cv2.resize(make_card(np.random.default_rng(9)), (1000, 631))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(theta=st.floats(-20, 20))
+def test_estimate_skew_recovers_small_tilts(theta: float) -> None:
+    tilted = deskew(_CARD, -theta)  # rotate the content by +theta
+    assert abs(estimate_skew(tilted) - theta) <= 1.0
+    assert abs(estimate_skew(deskew(tilted, estimate_skew(tilted)))) <= 1.0
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    theta=st.floats(-20, 20),
+    seed=st.integers(0, 2**16),
+    background=st.sampled_from(BACKGROUNDS),
+)
+def test_detect_then_deskew_within_one_degree(theta: float, seed: int, background: str) -> None:
+    rng = np.random.default_rng(seed)
+    scene = render_scene(rng, background=background, size=SIZE, rotation=theta)
+    det = find_card(scene.image)
+    assert det is not None
+    assert angle_diff(quad_angle(det.quad), theta) <= 1.0
+    card = warp_card(scene.image, det.quad, width=1000)
+    if orientation_hint(card) < 0:
+        card = rotate180(card)
+    assert abs(estimate_skew(card)) <= 1.0
