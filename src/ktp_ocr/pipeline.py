@@ -62,6 +62,8 @@ GOOD_LABELS = 9
 DASH_CONFIDENCE = 0.8
 #: Confidence factor of fields placed by their content because no label could be read.
 CONTENT_CONFIDENCE = 0.85
+#: A card whose text reads with a mean confidence under this is unreadable, not "not a KTP".
+UNSURE_TEXT = 0.8
 #: A NIK read with at least this confidence and no issue needs no second opinion.
 SURE_NIK = 0.9
 #: Snap a printed place name to the official one at or above this match score (0-100), or at
@@ -470,6 +472,13 @@ def _refusal(reading: _Reading, fraction: float | None) -> Exception:
             "No identity card was found in the image: photograph the whole card, flat, filling "
             "most of the frame.",
             code="no_card",
+        )
+    mean_confidence = sum(ln.confidence for ln in reading.lines) / len(reading.lines)
+    if fraction is not None and mean_confidence < UNSURE_TEXT:
+        return UnreadableCard(
+            "A card was found but its text could not be read: retake the photo in even light, "
+            "hold the phone still and let the card fill most of the frame.",
+            code="text_unreadable",
         )
     return CardNotFound(
         "The image has text but it is not a KTP: photograph the front of an Indonesian "
