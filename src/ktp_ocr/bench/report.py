@@ -364,10 +364,6 @@ def write_report(path: str | Path, markdown: str, *, section: str) -> Path:
     return target
 
 
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.1f}%"
-
-
 def summary_text(report: BenchReport) -> str:
     """A few plain lines for the terminal: accuracy per condition, then speed."""
     rows = [f"{report.source}: {report.overall.cards} cards from {report.folder}"]
