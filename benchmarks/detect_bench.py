@@ -77,6 +77,7 @@ def scene_cards(n: int, seed: int) -> Iterator[tuple[str, np.ndarray, np.ndarray
     spec = importlib.util.spec_from_file_location("imaging_scenes", path)
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up
     spec.loader.exec_module(mod)
     troubles: dict[str, dict[str, Any]] = {
         "scene-clean": {},
@@ -99,7 +100,7 @@ def scene_cards(n: int, seed: int) -> Iterator[tuple[str, np.ndarray, np.ndarray
             rot = rng.uniform(-180, 180) if r == "any" else rng.uniform(-15, 15) if r else 0.0
             bg = mod.BACKGROUNDS[i % len(mod.BACKGROUNDS)]
             s = mod.render_scene(rng, background=bg, rotation=rot, **kw2)
-            yield name, s.image, s.corners.astype(np.float64), [bg]
+            yield name, s.image, s.corners.astype(np.float64), []
 
 
 def main(argv: list[str] | None = None) -> int:

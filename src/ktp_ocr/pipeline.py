@@ -196,7 +196,7 @@ class Reader:
         if by_content and not layout.assign_by_content(best.lines, _size(best.card)):
             raise _refusal(best, fraction)
         with timer.stage("quality"):
-            quality = assess(best.card, card_fraction=fraction)
+            quality = assess(best.card, card_fraction=fraction, source_width=_width(quad))
         return self._interpret(best, quality, timer, quad, keep_card_image, by_content=by_content)
 
     def _read_quad(
@@ -517,6 +517,14 @@ def _less_sure(fv: FieldValue[Any]) -> FieldValue[Any]:
     if fv.value is None:
         return fv
     return FieldValue(fv.value, fv.raw, fv.confidence * CONTENT_CONFIDENCE, fv.issues, fv.box)
+
+
+def _width(quad: Any) -> float | None:
+    """The card's width in source pixels (mean of its long sides), from its corners."""
+    if quad is None:
+        return None
+    q = np.asarray(quad, dtype=np.float64).reshape(4, 2)
+    return float((np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2)
 
 
 def _size(image: NDArray[np.uint8]) -> tuple[float, float]:

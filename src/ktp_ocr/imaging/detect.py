@@ -95,7 +95,8 @@ _SIDE_SPAN: Final = (0.1, 0.9)
 _CANNY_HIGH: Final = 10.0
 #: Points used to fit one side of a region outline.
 _FIT_MAX_POINTS: Final = 80
-#: Proposals refined and scored per proposer, best pre-scores first.
+#: Proposals refined and scored per proposer, best pre-scores first (the region proposer
+#: gives half of them to tint/lightness masks and half to edge masks).
 _MAX_PROPOSALS: Final = 10
 #: A card edge is a step: the colours a few pixels either side differ by at least this much
 #: (weighted Lab); a crease, a keyboard gap or a ruled line has the same colour on both sides.
@@ -147,6 +148,8 @@ class CardDetection:
         score: 0-1, how card-like the best candidate was.
         method: The proposer that found it: ``colour``, ``edges``, ``lines``, ``text`` or
             ``full_frame``.
+        details: The score's terms (edge support, estimated aspect, area share, tint, ink,
+            photo block, share inside the frame), for debugging and benchmarks.
     """
 
     quad: F32
