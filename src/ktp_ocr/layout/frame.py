@@ -41,6 +41,9 @@ def text_angle(lines: Sequence[OcrLine]) -> float | None:
     Rotating every point by minus this angle makes the lines horizontal (upright or upside
     down: the direction of a line does not say which way up it is).
     """
+    labelled = [line for line in lines if match_label(line.text) is not None]
+    if _angle_votes(labelled) >= MIN_LABELS_FOR_EDGE:
+        lines = labelled  # the card's own labels outvote a newspaper beside it
     c = s = 0.0
     n = 0
     for line in lines:
@@ -54,9 +57,21 @@ def text_angle(lines: Sequence[OcrLine]) -> float | None:
         edge, length = (e1, l1) if l1 >= l3 else (e3, l3)
         a = 2 * math.atan2(edge[1], edge[0])  # doubled: a line and its reverse agree
         c, s, n = c + length * math.cos(a), s + length * math.sin(a), n + 1
-    if n < MIN_TEXT_LINES or math.hypot(c, s) < 1e-9:
+    if n < min(MIN_TEXT_LINES, len(lines)) or n < MIN_LABELS_FOR_EDGE or math.hypot(c, s) < 1e-9:
         return None
     return math.degrees(math.atan2(s, c)) / 2
+
+
+def _angle_votes(lines: Sequence[OcrLine]) -> int:
+    """How many lines have an outline long enough to give a direction."""
+    votes = 0
+    for line in lines:
+        if line.quad is not None:
+            p0, p1, _, p3 = line.quad
+            l1 = math.hypot(p1[0] - p0[0], p1[1] - p0[1])
+            l3 = math.hypot(p3[0] - p0[0], p3[1] - p0[1])
+            votes += max(l1, l3) >= _DIRECTION_RATIO * max(min(l1, l3), 1e-9)
+    return votes
 
 
 def _blocks(boxes: Sequence[BBox]) -> list[list[int]]:
@@ -141,7 +156,8 @@ def card_quad_from_text(lines: Sequence[OcrLine]) -> tuple[Point, Point, Point, 
         angle += 180.0  # the labels read right to left in this frame: the card is upside down
         boxes = [BBox(-b.x1, -b.y1, -b.x0, -b.y0) for b in boxes]
     groups = _blocks(boxes)
-    best = max(groups, key=lambda g: (len(g), sum(boxes[i].width for i in g)))
+    labelled = [match_label(line.text) is not None for line in quads]
+    best = max(groups, key=lambda g: (sum(labelled[i] for i in g), len(g)))
     if len(best) < MIN_TEXT_LINES:
         return None
     block = boxes[best[0]]

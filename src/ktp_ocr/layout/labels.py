@@ -43,6 +43,8 @@ WRAPPING: frozenset[FieldName] = frozenset(
 LABEL_MIN_SCORE = 84.0
 #: A line belongs to a row when its centre is within this many label heights of the row centre.
 ROW_BAND = 0.55
+#: Words of one value are never further apart than this many line heights.
+VALUE_GAP = 4.0
 #: Width (in label heights) of the place after the Gol. Darah label where its value is printed.
 BLOOD_VALUE_WIDTH = 3.0
 #: Share of the card width where the photo column starts (text right of it is under the photo).
@@ -250,14 +252,19 @@ def _header_fields(
 ) -> dict[FieldName, RawField]:
     """Province and regency/city: the centred lines above the first labelled row."""
     ceiling = min((lab.box.y0 for lab in labels.values()), default=card.y1)
-    header = [
+    above = [
         (i, line)
         for i, line in enumerate(lines)
-        if i not in used
-        and _is_header(line, card)
-        and line.box.cy < ceiling
-        and not line.text.lstrip().startswith((":", ";"))
+        if i not in used and line.box.cy < ceiling and not line.text.lstrip().startswith((":", ";"))
     ]
+    # The PROVINSI line wherever it stands above the labels (a newspaper may be beside the
+    # card); without that word, the top centred lines.
+    named = [item for item in above if _PROVINSI.match(item[1].text)]
+    if named:
+        top = max(named, key=lambda item: item[1].box.cy)[1].box
+        header = [item for item in above if item[1].box.cy >= top.cy - top.height / 2]
+    else:
+        header = [item for item in above if _is_header(item[1], card)]
     header.sort(key=lambda item: item[1].box.cy)
     out: dict[FieldName, RawField] = {}
     prov = next((item for item in header if _PROVINSI.match(item[1].text)), None)
@@ -267,7 +274,14 @@ def _header_fields(
         return out
     used.add(prov[0])
     out[FieldName.PROVINSI] = RawField(prov[1].text, prov[1].box, prov[1].confidence)
-    below = [item for item in header if item[1].box.cy > prov[1].box.cy + prov[1].box.height / 2]
+    below = [
+        item
+        for item in header
+        if prov[1].box.cy + prov[1].box.height / 2
+        < item[1].box.cy
+        < prov[1].box.cy + 2.5 * prov[1].box.height
+        and abs(item[1].box.cx - prov[1].box.cx) < prov[1].box.width
+    ]
     if below:
         i, line = below[0]
         used.add(i)
@@ -339,8 +353,22 @@ def _reading_order(pieces: Iterable[_Piece]) -> list[_Piece]:
     return [p for row in rows for p in sorted(row, key=lambda p: p.box.x0)]
 
 
+def _contiguous(ordered: list[_Piece]) -> list[_Piece]:
+    """A value's pieces: one run of text per printed line, wrapped lines under its start."""
+    kept = ordered[:1]
+    for piece in ordered[1:]:
+        prev = kept[-1]
+        same_line = abs(piece.box.cy - prev.box.cy) < 0.5 * min(piece.box.height, prev.box.height)
+        if same_line and piece.box.x0 - prev.box.x1 > VALUE_GAP * prev.box.height:
+            continue
+        if not same_line and abs(piece.box.x0 - kept[0].box.x0) > VALUE_GAP * prev.box.height:
+            continue  # a wrapped line starts under the value, not across the card
+        kept.append(piece)
+    return kept
+
+
 def _join(pieces: Iterable[_Piece]) -> RawField:
-    ordered = _reading_order(pieces)
+    ordered = _contiguous(_reading_order(pieces))
     text = " ".join(_strip_separator(p.text) for p in ordered).strip()
     box = ordered[0].box
     for p in ordered[1:]:
