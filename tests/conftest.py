@@ -50,5 +50,5 @@ def synth_dir(tmp_path_factory: pytest.TempPathFactory, region_repo) -> Iterator
     from ktp_ocr.synth import write_dataset
 
     out = tmp_path_factory.mktemp("synth")
-    write_dataset(out, 12, seed=7, regions=region_repo, conditions=("scan", "photo", "hard"))
+    write_dataset(out, 30, seed=7, regions=region_repo, conditions=("scan", "photo", "hard"))
     yield out

@@ -234,6 +234,8 @@ class Reader:
             fields = self._respace_birthplace(fields)
         with timer.stage("checks"):
             checks = check_card(fields, nik, matches, today=self.today)
+            if _contradicted(checks):
+                fields, nik = _withhold_nik(fields), None
             score = score_card(fields, checks)
         issues = tuple(
             sorted(
@@ -498,6 +500,25 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         message = f"Cannot read {path.name}: {exc.strerror}."
         raise InputError(message, code="file_unreadable") from exc
+
+
+#: Checks whose failure means the NIK and the printed fields cannot both be right.
+CONTRADICTIONS = frozenset({"nik_birthdate_match", "nik_sex_match"})
+
+
+def _contradicted(checks: Sequence[Any]) -> bool:
+    return any(c.code in CONTRADICTIONS and c.passed is False for c in checks)
+
+
+def _withhold_nik(fields: dict[FieldName, FieldValue[Any]]) -> dict[FieldName, FieldValue[Any]]:
+    """A NIK that contradicts the printed birth date or sex is not returned as read.
+
+    One of the two readings is wrong and nothing says which: a wrong NIK is the worst error a
+    KYC reader can make, so the NIK is withheld (its raw text stays for the record).
+    """
+    fv = fields[FieldName.NIK]
+    issues = (*fv.issues, "nik_contradicts_card")
+    return {**fields, FieldName.NIK: FieldValue(None, fv.raw, fv.confidence, issues, fv.box)}
 
 
 def _blood_dash(

@@ -217,3 +217,19 @@ def test_second_reading_that_disagrees_with_the_card_is_not_taken(scan_cards, re
     engine = _garble_nik(card, nik[:6] + "##" + nik[8:])
     result = Reader(engine, region_repo, today=TODAY, nik_reader=second).read(card.jpeg)
     assert result.card.nik is None  # never a guess
+
+
+def test_nik_contradicting_the_printed_birth_date_is_withheld(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a well-formed but misread NIK (8 read as 4 in its date) was returned as read."""
+    card = scan_cards[0]
+    nik = str(card.truth.nik)
+    day = int(nik[6:8])
+    other_day = day - 1 if day % 40 > 1 else day + 1
+    misread = nik[:6] + f"{other_day:02d}" + nik[8:]
+    result = Reader(_garble_nik(card, misread), region_repo, today=TODAY).read(card.jpeg)
+    assert result.card.nik is None
+    assert result.nik is None
+    assert "nik_contradicts_card" in result.fields[FieldName.NIK].issues
+    assert misread in result.fields[FieldName.NIK].raw
+    failed = {c.code for c in result.checks if c.passed is False}
+    assert "nik_birthdate_match" in failed
