@@ -211,3 +211,85 @@ def test_no_nik_line_no_content_layout() -> None:
     lines, size, _ = _load("layout_rapidocr_dejavu.json")
     assert layout.assign_by_content([ln for ln in lines if "3273" not in ln.text], size) == {}
     assert layout.assign_by_content([]) == {}
+
+
+# -- edge cases of the label layout ----------------------------------------------------------
+
+
+def _golden() -> tuple[list[OcrLine], tuple[float, float], dict[str, str]]:
+    return _load("layout_rapidocr_dejavu.json")
+
+
+def _replace(lines: list[OcrLine], old: str, new: str) -> list[OcrLine]:
+    return [OcrLine(new, ln.box, ln.confidence) if ln.text == old else ln for ln in lines]
+
+
+def test_header_without_the_word_provinsi_is_the_top_centred_lines() -> None:
+    lines, size, expected = _golden()
+    got = _texts(layout.assign(_replace(lines, "PROVINSI JAWA BARAT", "JAWA BARAT"), size))
+    assert got["provinsi"] == "JAWA BARAT"
+    assert got["kabupaten_kota"] == expected["kabupaten_kota"]
+
+
+def test_no_header_no_header_fields() -> None:
+    lines, size, _ = _golden()
+    got = _texts(layout.assign([ln for ln in lines if ln.box.y1 > 90], size))
+    assert "provinsi" not in got and "kabupaten_kota" not in got
+    assert got["nik"] == "3273015205900001"
+
+
+def test_last_rows_without_labels_are_extrapolated() -> None:
+    lines, size, expected = _golden()
+    cut = [
+        ln for ln in lines if not ln.text.startswith(("Pekerjaan", "Kewarganegaraan", "Berlaku"))
+    ]
+    got = _texts(layout.assign(cut, size))
+    assert got["pekerjaan"] == expected["pekerjaan"]
+
+
+def test_stray_text_far_right_of_a_value_is_left_out() -> None:
+    lines, size, expected = _golden()
+    agama = next(ln for ln in lines if ln.text == ": ISLAM")
+    stray = OcrLine("IKLAN", BBox(600, agama.box.y0, 660, agama.box.y1), 0.9)
+    assert _texts(layout.assign([*lines, stray], size)) == expected
+
+
+def test_stray_line_under_a_wrapping_value_but_across_the_card_is_left_out() -> None:
+    lines, size, expected = _golden()
+    stray = OcrLine("IKLAN", BBox(520, 180, 600, 202), 0.9)  # under the name, far right
+    assert _texts(layout.assign([*lines, stray], size))["nama"] == expected["nama"]
+
+
+def test_a_label_read_twice_keeps_the_better_reading() -> None:
+    lines, size, expected = _golden()
+    nama = next(ln for ln in lines if ln.text == "Nama")
+    again = OcrLine("Narna", nama.box.translated(0, 1), 0.5)
+    assert _texts(layout.assign([*lines, again], size)) == expected
+
+
+def test_a_value_that_reads_like_a_label_is_not_a_label() -> None:
+    lines, size, expected = _golden()
+    got = _texts(layout.assign(_replace(lines, ": BANDUNG WETAN", "KECAMATAN"), size))
+    assert got["kecamatan"] == "KECAMATAN"
+    assert got["agama"] == expected["agama"]
+
+
+def test_empty_blood_type_hands_over_its_place() -> None:
+    lines, size, _ = _golden()
+    raw = layout.assign(_replace(lines, "Gol. Darah : O", "Gol. Darah :"), size)
+    blood = raw[FieldName.GOLONGAN_DARAH]
+    assert blood.text == "" and blood.box is not None
+    assert blood.box.x0 >= 600 and blood.box.x1 > blood.box.x0 + blood.box.height
+
+
+def test_sex_row_holding_only_the_blood_type() -> None:
+    lines, size, _ = _golden()
+    raw = layout.assign([ln for ln in lines if ln.text != ": PEREMPUAN"], size)
+    assert FieldName.JENIS_KELAMIN not in raw
+    assert raw[FieldName.GOLONGAN_DARAH].text == "O"
+
+
+def test_separator_with_a_stray_dot() -> None:
+    lines, size, _ = _golden()
+    got = _texts(layout.assign(_replace(lines, ": ISLAM", ":. ISLAM"), size))
+    assert got["agama"] == "ISLAM"

@@ -123,8 +123,6 @@ def match_label(text: str) -> tuple[FieldName, float, str] | None:
             n = len(spelling)
             if n <= 4:
                 score = 100.0 if head[:n] == spelling else 0.0
-                if score and len(head) > n and field is FieldName.NAMA and head.startswith("NAMA"):
-                    score = 100.0
             else:
                 score = fuzz.ratio(head[:n], spelling)
             if score >= LABEL_MIN_SCORE and (best is None or (score, n) > (best[1], best[2])):
