@@ -56,7 +56,6 @@ class Settings(BaseSettings):
     )
     cors_origins: CsvList = Field(default_factory=list)
     cache_ttl_seconds: int = Field(default=0, ge=0, description="0 = result cache off")
-    store_images: bool = False
     log_level: str = "INFO"
     rate_limit_strategy: Literal["moving-window", "fixed-window"] = "moving-window"
     redis_prefix: str = Field(default="ktp-ocr", min_length=1, description="Redis key prefix")

@@ -19,6 +19,7 @@ once (one pair of instances each, since a ``PyTessBaseAPI`` is not thread-safe).
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import queue
@@ -44,6 +45,27 @@ NIK_LANG = "eng"
 #: The NIK crop's alphabet: the digits, and the ``:`` before them, which a digits-only
 #: whitelist forces into a ``1`` (with a confidence of 0 for the whole line).
 NIK_CHARS = rr.DIGITS + ":"
+#: Leptonica's "no messages" severity (L_SEVERITY_NONE).
+_LEPTONICA_QUIET = 6
+
+
+def _quiet_leptonica() -> None:
+    """Stop Leptonica (under Tesseract) printing diagnostics such as "box outside rectangle".
+
+    They are harmless internal cases, but they land on the user's stderr and in service logs.
+    tesserocr does not expose Leptonica's ``setMsgSeverity``; the wheel bundles the library.
+    """
+    libs = Path(tesserocr.__file__).parent.parent / "tesserocr.libs"
+    for lib in sorted(libs.glob("libleptonica*.so*")) + sorted(libs.glob("liblept*.so*")):
+        try:
+            ctypes.CDLL(str(lib)).setMsgSeverity(_LEPTONICA_QUIET)
+        except (OSError, AttributeError):
+            continue
+        return
+
+
+_quiet_leptonica()
+
 BODY_PSM = tesserocr.PSM.SPARSE_TEXT
 NIK_PSM = tesserocr.PSM.SINGLE_LINE
 #: Cards narrower than this are enlarged to it before the body read (text must be ~15 px tall);
