@@ -293,3 +293,15 @@ def test_separator_with_a_stray_dot() -> None:
     lines, size, _ = _golden()
     got = _texts(layout.assign(_replace(lines, ": ISLAM", ":. ISLAM"), size))
     assert got["agama"] == "ISLAM"
+
+
+def test_blood_label_glued_to_the_sex_hands_over_the_place_after_it() -> None:
+    lines, size, _ = _golden()
+    sex = next(ln for ln in lines if ln.text == ": PEREMPUAN")
+    gol = next(ln for ln in lines if ln.text == "Gol. Darah : O")
+    glued = OcrLine(": PEREMPUAN GOL. DARAH :", sex.box.union(gol.box), 0.95)
+    raw = layout.assign([ln for ln in lines if ln not in (sex, gol)] + [glued], size)
+    assert raw[FieldName.JENIS_KELAMIN].text == "PEREMPUAN"
+    place = raw[FieldName.GOLONGAN_DARAH]
+    assert place.text == "" and place.box is not None
+    assert place.box.x0 < glued.box.x1 < place.box.x1

@@ -13,14 +13,19 @@ DASH_MIN_ASPECT = 1.8
 #: ... no taller than this share of the text height ...
 DASH_MAX_HEIGHT = 0.35
 #: ... and at least this share of it wide.
-DASH_MIN_WIDTH = 0.25
+DASH_MIN_WIDTH = 0.15
+#: Ink is darker than this share of the paper's (median) brightness.
+INK_SHARE_OF_PAPER = 0.75
 #: Components smaller than this share of the text height squared are noise.
 NOISE_AREA = 0.01
 
 
 def _components(crop: NDArray[np.uint8]) -> list[tuple[int, int, int, int, int]]:
     grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    otsu, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    # Ink is far darker than the card: on a blank place Otsu alone splits the background.
+    paper = float(np.median(grey))
+    mask = ((grey <= otsu) & (grey < INK_SHARE_OF_PAPER * paper)).astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     return [tuple(int(v) for v in stats[i]) for i in range(1, count)]  # type: ignore[misc]
 
@@ -35,7 +40,12 @@ def is_lone_dash(card: NDArray[np.uint8], box: BBox, text_height: float) -> bool
     crop = card[y0:y1, x0:x1]
     if float(np.std(crop)) < 8.0:  # blank paper: Otsu would split the noise
         return False
-    marks = [c for c in _components(crop) if c[4] >= NOISE_AREA * text_height**2]
+    width = crop.shape[1]
+    marks = [
+        c
+        for c in _components(crop)
+        if c[4] >= NOISE_AREA * text_height**2 and c[0] + c[2] < width  # not cut by the edge
+    ]
     dashes = [
         c
         for c in marks

@@ -46,7 +46,9 @@ ROW_BAND = 0.55
 #: Words of one value are never further apart than this many line heights.
 VALUE_GAP = 4.0
 #: Width (in label heights) of the place after the Gol. Darah label where its value is printed.
-BLOOD_VALUE_WIDTH = 3.0
+BLOOD_VALUE_WIDTH = 2.0
+#: ... starting this many label heights inside the box that ends with the words.
+BLOOD_VALUE_OVERLAP = 0.5
 #: Share of the card width where the photo column starts (text right of it is under the photo).
 PHOTO_COLUMN_X = 0.68
 #: Share of the card height above which centred text is the header.
@@ -375,9 +377,16 @@ def _join(pieces: Iterable[_Piece]) -> RawField:
     return RawField(text, box, confidence)
 
 
-def _split_gol_darah(pieces: list[_Piece], labels: Mapping[FieldName, _Label]) -> list[_Piece]:
-    """Pieces of the Jenis Kelamin row right of the Gol. Darah label (or after the words)."""
+def _split_gol_darah(
+    pieces: list[_Piece], labels: Mapping[FieldName, _Label]
+) -> tuple[list[_Piece], BBox | None]:
+    """Pieces of the Jenis Kelamin row right of the Gol. Darah label (or after the words).
+
+    Also where the words ``Gol. Darah`` ended when they were glued to the sex: the place to look
+    for a lone ``-`` when no blood type was read after them.
+    """
     blood: list[_Piece] = []
+    place: BBox | None = None
     gol = labels.get(FieldName.GOLONGAN_DARAH)
     for piece in list(pieces):
         found = _GOL_DARAH.search(piece.text)
@@ -390,10 +399,19 @@ def _split_gol_darah(pieces: list[_Piece], labels: Mapping[FieldName, _Label]) -
                 blood.append(
                     _Piece(tail, _split_box(piece.box, piece.text, tail), piece.confidence)
                 )
+            else:
+                place = _blood_place(piece.box)
         elif gol is not None and piece.box.x0 >= gol.box.x0 - gol.box.height:
             pieces.remove(piece)
             blood.append(piece)
-    return blood
+    return blood, place
+
+
+def _blood_place(label_end: BBox) -> BBox:
+    """Where a blood type is printed after a box ending with the words ``Gol. Darah :``."""
+    h = label_end.height
+    start = label_end.x1 - BLOOD_VALUE_OVERLAP * h  # the unread dash often sits in the box
+    return BBox(start, label_end.y0, label_end.x1 + BLOOD_VALUE_WIDTH * h, label_end.y1)
 
 
 def assign(
@@ -427,8 +445,9 @@ def assign(
         field = _assign_row(piece, rows, labels)
         if field is not None:
             grouped.setdefault(field, []).append(piece)
+    place: BBox | None = None
     if FieldName.JENIS_KELAMIN in grouped:
-        blood = _split_gol_darah(grouped[FieldName.JENIS_KELAMIN], labels)
+        blood, place = _split_gol_darah(grouped[FieldName.JENIS_KELAMIN], labels)
         if blood:
             grouped[FieldName.GOLONGAN_DARAH] = blood
         if not grouped[FieldName.JENIS_KELAMIN]:
@@ -436,10 +455,10 @@ def assign(
     for field, group in grouped.items():
         out[field] = _join(group)
     gol = labels.get(FieldName.GOLONGAN_DARAH)
-    if gol is not None and FieldName.GOLONGAN_DARAH not in out:
+    if gol is not None:
+        place = _blood_place(gol.box)
+    if place is not None and FieldName.GOLONGAN_DARAH not in out:
         # Label read, no value: hand over the empty place after it (a lone "-" is often missed).
-        h = gol.box.height
-        place = BBox(gol.box.x1, gol.box.y0, gol.box.x1 + BLOOD_VALUE_WIDTH * h, gol.box.y1)
         out[FieldName.GOLONGAN_DARAH] = RawField("", place, 0.0)
     return out
 
