@@ -16,6 +16,10 @@ from ktp_ocr.types import BBox, FieldName, OcrLine, Point
 MIN_TEXT_LINES = 5
 #: Fewest labels whose starts place the card's left edge.
 MIN_LABELS_FOR_EDGE = 3
+#: A value after a ``:`` longer than this is the card's own text (long lines give a direction).
+MIN_VALUE_CHARS = 4
+#: Digits that make a line the NIK.
+NIK_DIGITS = 12
 
 #: Lines whose outline is at least this many times longer than high give a direction.
 _DIRECTION_RATIO = 2.0
@@ -25,6 +29,11 @@ _BLOCK_GAP = 1.6
 #: (and the photo, when the text under it was not read).
 _TEXT_SHARE_X = 0.9
 _TEXT_SHARE_Y = 0.88
+#: On an e-KTP the labelled rows (NIK to Berlaku Hingga) span about this share of the card's
+#: height, centred about this far down, and their labels and values this share of its width.
+_ROWS_SHARE_Y = 0.72
+_ROWS_CENTRE_Y = 0.58
+_ROWS_SHARE_X = 0.62
 #: ID-1 aspect ratio (85.60 x 53.98 mm).
 CARD_ASPECT = 85.60 / 53.98
 
@@ -41,9 +50,9 @@ def text_angle(lines: Sequence[OcrLine]) -> float | None:
     Rotating every point by minus this angle makes the lines horizontal (upright or upside
     down: the direction of a line does not say which way up it is).
     """
-    labelled = [line for line in lines if match_label(line.text) is not None]
-    if _angle_votes(labelled) >= MIN_LABELS_FOR_EDGE:
-        lines = labelled  # the card's own labels outvote a newspaper beside it
+    own = [line for line in lines if _card_text(line.text)]
+    if _angle_votes(own) >= MIN_LABELS_FOR_EDGE:
+        lines = own  # the card's own text outvotes a newspaper beside it
     c = s = 0.0
     n = 0
     for line in lines:
@@ -62,6 +71,16 @@ def text_angle(lines: Sequence[OcrLine]) -> float | None:
     return math.degrees(math.atan2(s, c)) / 2
 
 
+def _card_text(text: str) -> bool:
+    """Text only a KTP prints: a label, a value after its ``:``, or the NIK's long digit run."""
+    stripped = text.lstrip()
+    return (
+        match_label(text) is not None
+        or (stripped.startswith(":") and len(stripped) > MIN_VALUE_CHARS)
+        or sum(ch.isdigit() for ch in text) >= NIK_DIGITS
+    )
+
+
 def _angle_votes(lines: Sequence[OcrLine]) -> int:
     """How many lines have an outline long enough to give a direction."""
     votes = 0
@@ -72,6 +91,13 @@ def _angle_votes(lines: Sequence[OcrLine]) -> int:
             l3 = math.hypot(p3[0] - p0[0], p3[1] - p0[1])
             votes += max(l1, l3) >= _DIRECTION_RATIO * max(min(l1, l3), 1e-9)
     return votes
+
+
+def _union(boxes: Sequence[BBox]) -> BBox:
+    out = boxes[0]
+    for box in boxes[1:]:
+        out = out.union(box)
+    return out
 
 
 def _blocks(boxes: Sequence[BBox]) -> list[list[int]]:
@@ -156,16 +182,23 @@ def card_quad_from_text(lines: Sequence[OcrLine]) -> tuple[Point, Point, Point, 
         angle += 180.0  # the labels read right to left in this frame: the card is upside down
         boxes = [BBox(-b.x1, -b.y1, -b.x0, -b.y0) for b in boxes]
     groups = _blocks(boxes)
-    labelled = [match_label(line.text) is not None for line in quads]
+    labelled = [_card_text(line.text) for line in quads]
     best = max(groups, key=lambda g: (sum(labelled[i] for i in g), len(g)))
     if len(best) < MIN_TEXT_LINES:
         return None
-    block = boxes[best[0]]
-    for i in best[1:]:
-        block = block.union(boxes[i])
-    width = max(block.width / _TEXT_SHARE_X, block.height / _TEXT_SHARE_Y * CARD_ASPECT)
-    height = width / CARD_ASPECT
-    x0, y0 = block.cx - width / 2, block.cy - height / 2
+    own = [i for i in best if labelled[i]]
+    if len(own) >= MIN_TEXT_LINES:
+        # The card's own rows (labels, values, NIK) alone: text beside the card cannot widen
+        # them. They run from about the NIK row to the validity row of the card's height.
+        rows = _union([boxes[i] for i in own])
+        height = max(rows.height / _ROWS_SHARE_Y, rows.width / _ROWS_SHARE_X / CARD_ASPECT)
+        width = height * CARD_ASPECT
+        x0, y0 = rows.cx - width / 2, rows.cy - _ROWS_CENTRE_Y * height
+    else:
+        block = _union([boxes[i] for i in best])
+        width = max(block.width / _TEXT_SHARE_X, block.height / _TEXT_SHARE_Y * CARD_ASPECT)
+        height = width / CARD_ASPECT
+        x0, y0 = block.cx - width / 2, block.cy - height / 2
     left = _label_left(quads, boxes, best)
     if left is not None:
         x0 = left - width * _LABEL_MARGIN  # labels start just inside the card's left edge
