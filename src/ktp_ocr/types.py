@@ -362,26 +362,35 @@ def nik_to_dict(nik: Nik) -> dict[str, Any]:
     }
 
 
+def check_to_dict(check: Check) -> dict[str, Any]:
+    """JSON form of one consistency check."""
+    return {
+        "code": check.code,
+        "passed": check.passed,
+        "severity": check.severity,
+        "message": check.message,
+    }
+
+
+def quality_to_dict(verdict: QualityVerdict) -> dict[str, Any]:
+    """JSON form of one image-quality verdict."""
+    return {
+        "code": verdict.code,
+        "message": verdict.message,
+        "severity": verdict.severity,
+        "value": verdict.value,
+        "field": verdict.field.value if verdict.field else None,
+    }
+
+
 def result_to_dict(result: ReadResult) -> dict[str, Any]:
     """The JSON form of a reading (``fields.<key>.value`` holds the canonical value)."""
     return {
         "fields": {name.value: field_to_dict(fv) for name, fv in result.fields.items()},
         "nik": None if result.nik is None else nik_to_dict(result.nik),
-        "checks": [
-            {"code": c.code, "passed": c.passed, "severity": c.severity, "message": c.message}
-            for c in result.checks
-        ],
+        "checks": [check_to_dict(c) for c in result.checks],
         "regions": [region_match_to_dict(m) for m in result.regions],
-        "quality": [
-            {
-                "code": q.code,
-                "message": q.message,
-                "severity": q.severity,
-                "value": q.value,
-                "field": q.field.value if q.field else None,
-            }
-            for q in result.quality
-        ],
+        "quality": [quality_to_dict(q) for q in result.quality],
         "score": round(result.score, 1),
         "issues": list(result.issues),
         "engine": result.engine,

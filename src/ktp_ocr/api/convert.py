@@ -13,7 +13,15 @@ from typing import Any
 from ktp_ocr.api.schemas import OcrKtpResponse
 from ktp_ocr.nik_info import NikInfo, describe_nik
 from ktp_ocr.regions.base import RegionCatalog, RegionRepository
-from ktp_ocr.types import KtpCard, ReadResult, RegionMatch, field_to_dict, region_match_to_dict
+from ktp_ocr.types import (
+    KtpCard,
+    ReadResult,
+    RegionMatch,
+    check_to_dict,
+    field_to_dict,
+    quality_to_dict,
+    region_match_to_dict,
+)
 
 #: JPEG quality of the card image returned with ``?include=card_image``.
 CARD_JPEG_QUALITY = 85
@@ -155,20 +163,8 @@ def build_body(
         "lookup_ids": lookup_ids(result.card, repo),
         "fields": {name.value: field_to_dict(fv) for name, fv in result.fields.items()},
         "nik": nik_facts(result, info),
-        "checks": [
-            {"code": c.code, "passed": c.passed, "severity": c.severity, "message": c.message}
-            for c in result.checks
-        ],
-        "quality": [
-            {
-                "code": q.code,
-                "message": q.message,
-                "severity": q.severity,
-                "value": q.value,
-                "field": q.field.value if q.field else None,
-            }
-            for q in result.quality
-        ],
+        "checks": [check_to_dict(c) for c in result.checks],
+        "quality": [quality_to_dict(q) for q in result.quality],
         "regions": [region_match_to_dict(m) for m in result.regions],
         "score": round(result.score, 1),
         "issues": list(result.issues),

@@ -27,7 +27,7 @@ from ktp_ocr.layout.labels import (
     _Label,
     _photo_fields,
     _Piece,
-    _reading_order,
+    _printed_lines,
     _split_box,
     _strip_separator,
 )
@@ -67,19 +67,6 @@ def _nik_piece(line: OcrLine) -> _Piece:
     start = next((i for i, ch in enumerate(line.text) if ch.isdigit()), 0)
     rest = line.text[start:]
     return _Piece(rest, _split_box(line.box, line.text, rest), line.confidence)
-
-
-def _rows(pieces: Sequence[_Piece]) -> list[Row]:
-    rows: list[Row] = []
-    for piece in _reading_order(pieces):
-        last = rows[-1][-1] if rows else None
-        if last is not None and abs(piece.box.cy - last.box.cy) < 0.5 * min(
-            piece.box.height, last.box.height
-        ):
-            rows[-1].append(piece)
-        else:
-            rows.append([piece])
-    return rows
 
 
 def _text(row: Row) -> str:
@@ -192,7 +179,7 @@ def assign_by_content(
         and column <= line.box.x0 < card.x0 + card.width * PHOTO_COLUMN_X
         and _has_text(_strip_separator(line.text))
     ]
-    rows = _rows(pieces)
+    rows = _printed_lines(pieces)
     anchors = _anchors(rows)
     groups: dict[FieldName, list[Row]] = {f: [rows[r]] for f, r in anchors.items()}
     groups.update(_free_text(rows, anchors))

@@ -339,7 +339,7 @@ def _assign_row(
     return prev if prev in WRAPPING else None
 
 
-def _reading_order(pieces: Iterable[_Piece]) -> list[_Piece]:
+def _printed_lines(pieces: Iterable[_Piece]) -> list[list[_Piece]]:
     """Pieces grouped into printed lines (top to bottom), each line left to right."""
     rows: list[list[_Piece]] = []
     for piece in sorted(pieces, key=lambda p: p.box.cy):
@@ -350,7 +350,12 @@ def _reading_order(pieces: Iterable[_Piece]) -> list[_Piece]:
             rows[-1].append(piece)
         else:
             rows.append([piece])
-    return [p for row in rows for p in sorted(row, key=lambda p: p.box.x0)]
+    return [sorted(row, key=lambda p: p.box.x0) for row in rows]
+
+
+def _reading_order(pieces: Iterable[_Piece]) -> list[_Piece]:
+    """Pieces in reading order: printed lines top to bottom, each left to right."""
+    return [p for row in _printed_lines(pieces) for p in row]
 
 
 def _contiguous(ordered: list[_Piece]) -> list[_Piece]:
