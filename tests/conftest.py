@@ -7,6 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Deterministic by construction: the same examples on every run and every machine (a failure
+# found while exploring is turned into an explicit example or a fix, not left to chance).
+settings.register_profile("deterministic", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile("deterministic")
 
 _ENV_PREFIXES = ("KTP_",)
 _ENV_NAMES = ("DATABASE_URL", "REDIS_URL", "API_KEYS")
