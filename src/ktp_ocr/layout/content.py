@@ -23,6 +23,7 @@ from ktp_ocr.layout.labels import (
     _card_extent,
     _has_text,
     _header_fields,
+    _is_nik_text,
     _join,
     _Label,
     _photo_fields,
@@ -33,8 +34,6 @@ from ktp_ocr.layout.labels import (
 )
 from ktp_ocr.types import BBox, FieldName, OcrLine, RawField
 
-#: A line with at least this many digits is the NIK.
-NIK_MIN_DIGITS = 12
 #: Value rows start within this share of the card width of the NIK value's start.
 COLUMN_TOLERANCE = 0.08
 #: Fuzzy score (0-100) a row needs to be taken as a sex, a validity or a citizenship.
@@ -47,15 +46,11 @@ _BLOOD = re.compile(r"[\W_]*(AB|A|B|O|0)?[+-]?[\W_]*")
 Row = list[_Piece]
 
 
-def _digits(text: str) -> int:
-    return sum(ch.isdigit() for ch in text)
-
-
 def _find_nik(lines: Sequence[OcrLine], card: BBox) -> int | None:
     candidates = [
         i
         for i, line in enumerate(lines)
-        if _digits(line.text) >= NIK_MIN_DIGITS
+        if _is_nik_text(line.text)
         and line.box.cy < card.y0 + card.height * 0.6
         and line.box.x0 < card.x0 + card.width * PHOTO_COLUMN_X
     ]

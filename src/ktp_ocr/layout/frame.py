@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ktp_ocr.layout.labels import match_label
+from ktp_ocr.layout.labels import _is_nik_text, _union_all, match_label
 from ktp_ocr.types import BBox, FieldName, OcrLine, Point
 
 #: Fewest text lines that make a card's block of text.
@@ -18,8 +18,6 @@ MIN_TEXT_LINES = 5
 MIN_LABELS_FOR_EDGE = 3
 #: A value after a ``:`` longer than this is the card's own text (long lines give a direction).
 MIN_VALUE_CHARS = 4
-#: Digits that make a line the NIK.
-NIK_DIGITS = 12
 
 #: Lines whose outline is at least this many times longer than high give a direction.
 _DIRECTION_RATIO = 2.0
@@ -77,7 +75,7 @@ def _card_text(text: str) -> bool:
     return (
         match_label(text) is not None
         or (stripped.startswith(":") and len(stripped) > MIN_VALUE_CHARS)
-        or sum(ch.isdigit() for ch in text) >= NIK_DIGITS
+        or _is_nik_text(text)
     )
 
 
@@ -91,13 +89,6 @@ def _angle_votes(lines: Sequence[OcrLine]) -> int:
             l3 = math.hypot(p3[0] - p0[0], p3[1] - p0[1])
             votes += max(l1, l3) >= _DIRECTION_RATIO * max(min(l1, l3), 1e-9)
     return votes
-
-
-def _union(boxes: Sequence[BBox]) -> BBox:
-    out = boxes[0]
-    for box in boxes[1:]:
-        out = out.union(box)
-    return out
 
 
 def _blocks(boxes: Sequence[BBox]) -> list[list[int]]:
@@ -190,12 +181,12 @@ def card_quad_from_text(lines: Sequence[OcrLine]) -> tuple[Point, Point, Point, 
     if len(own) >= MIN_TEXT_LINES:
         # The card's own rows (labels, values, NIK) alone: text beside the card cannot widen
         # them. They run from about the NIK row to the validity row of the card's height.
-        rows = _union([boxes[i] for i in own])
+        rows = _union_all([boxes[i] for i in own])
         height = max(rows.height / _ROWS_SHARE_Y, rows.width / _ROWS_SHARE_X / CARD_ASPECT)
         width = height * CARD_ASPECT
         x0, y0 = rows.cx - width / 2, rows.cy - _ROWS_CENTRE_Y * height
     else:
-        block = _union([boxes[i] for i in best])
+        block = _union_all([boxes[i] for i in best])
         width = max(block.width / _TEXT_SHARE_X, block.height / _TEXT_SHARE_Y * CARD_ASPECT)
         height = width / CARD_ASPECT
         x0, y0 = block.cx - width / 2, block.cy - height / 2

@@ -49,6 +49,8 @@ VALUE_GAP = 4.0
 BLOOD_VALUE_WIDTH = 2.0
 #: ... starting this many label heights inside the box that ends with the words.
 BLOOD_VALUE_OVERLAP = 0.5
+#: A line with at least this many digits is the NIK.
+NIK_MIN_DIGITS = 12
 #: Share of the card width where the photo column starts (text right of it is under the photo).
 PHOTO_COLUMN_X = 0.68
 #: Share of the card height above which centred text is the header.
@@ -150,13 +152,23 @@ def _has_text(text: str) -> bool:
     return bool(_compact(text)) or text.strip() in ("-", "+")
 
 
+def _union_all(boxes: Sequence[BBox]) -> BBox:
+    """The smallest box holding every box of a non-empty sequence."""
+    out = boxes[0]
+    for box in boxes[1:]:
+        out = out.union(box)
+    return out
+
+
+def _is_nik_text(text: str) -> bool:
+    """Whether a line holds a NIK's long run of digits."""
+    return sum(ch.isdigit() for ch in text) >= NIK_MIN_DIGITS
+
+
 def _card_extent(lines: Sequence[OcrLine], size: tuple[float, float] | None) -> BBox:
     if size is not None:
         return BBox(0.0, 0.0, float(size[0]), float(size[1]))
-    box = lines[0].box
-    for line in lines[1:]:
-        box = box.union(line.box)
-    return box
+    return _union_all([line.box for line in lines])
 
 
 def _find_labels(
@@ -375,9 +387,7 @@ def _contiguous(ordered: list[_Piece]) -> list[_Piece]:
 def _join(pieces: Iterable[_Piece]) -> RawField:
     ordered = _contiguous(_reading_order(pieces))
     text = " ".join(_strip_separator(p.text) for p in ordered).strip()
-    box = ordered[0].box
-    for p in ordered[1:]:
-        box = box.union(p.box)
+    box = _union_all([p.box for p in ordered])
     confidence = min(p.confidence for p in ordered)
     return RawField(text, box, confidence)
 
