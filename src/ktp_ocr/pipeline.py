@@ -9,7 +9,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -195,11 +195,16 @@ class Reader:
             None if quad is None else _quad_area(quad) / float(pixels.shape[0] * pixels.shape[1])
         )
         by_content = best.labels < MIN_LABELS
-        if by_content and not layout.assign_by_content(best.lines, _size(best.card)):
+        with timer.stage("layout"):
+            assign = layout.assign_by_content if by_content else layout.assign
+            raw = assign(best.lines, _size(best.card))
+        if by_content and not raw:
             raise _refusal(best, fraction)
         with timer.stage("quality"):
             quality = assess(best.card, card_fraction=fraction, source_width=_width(quad))
-        return self._interpret(best, quality, timer, quad, keep_card_image, by_content=by_content)
+        return self._interpret(
+            best, raw, quality, timer, quad, keep_card_image, by_content=by_content
+        )
 
     def _read_quad(
         self, image: NDArray[np.uint8], quad: Any, timer: _Timer, *, hint: bool = True
@@ -211,6 +216,7 @@ class Reader:
     def _interpret(
         self,
         reading: _Reading,
+        raw: dict[FieldName, RawField],
         quality: tuple[QualityVerdict, ...],
         timer: _Timer,
         quad: Any,
@@ -220,8 +226,7 @@ class Reader:
     ) -> ReadResult:
         h, w = reading.card.shape[:2]
         with timer.stage("layout"):
-            assign = layout.assign_by_content if by_content else layout.assign
-            raw = _blood_dash(reading.card, assign(reading.lines, (w, h)))
+            raw = _blood_dash(reading.card, raw)
         with timer.stage("fields"):
             fields = parse_fields(raw, today=self.today, region_known=self._region_known())
             if by_content:
@@ -315,19 +320,9 @@ class Reader:
         digits = "".join(ch for ch in line.text if ch.isdigit())
         if main.value is not None and accept(str(main.value)):
             if main.value == digits:
-                agreed = FieldValue(
-                    main.value,
-                    main.raw,
-                    max(main.confidence, line.confidence),
-                    main.issues,
-                    main.box,
-                )
+                agreed = replace(main, confidence=max(main.confidence, line.confidence))
                 return {**fields, FieldName.NIK: agreed}
-            issues = (*main.issues, "nik_engines_disagree")
-            return {
-                **fields,
-                FieldName.NIK: FieldValue(main.value, main.raw, main.confidence, issues, main.box),
-            }
+            return {**fields, FieldName.NIK: _with_issue(main, "nik_engines_disagree")}
         second = read_nik(
             line.text,
             confidence=line.confidence,
@@ -367,8 +362,7 @@ class Reader:
         better = _respaced(text, names)
         if better is None:
             return fields
-        issues = (*current.issues, "tempat_lahir_respaced")
-        fixed = FieldValue(better, current.raw, current.confidence, issues, current.box)
+        fixed = _with_issue(current, "tempat_lahir_respaced", value=better)
         return {**fields, FieldName.TEMPAT_LAHIR: fixed}
 
     def _match_regions(
@@ -399,13 +393,7 @@ class Reader:
             ):
                 official = card_name(match.region)
                 if official != current.value and _same_style(current.value, official, name):
-                    snapped[name] = FieldValue(
-                        official,
-                        current.raw,
-                        current.confidence,
-                        (*current.issues, "snapped_to_region"),
-                        current.box,
-                    )
+                    snapped[name] = _with_issue(current, "snapped_to_region", value=official)
         return tuple(matches), snapped
 
 
@@ -518,9 +506,8 @@ def _withhold_nik(fields: dict[FieldName, FieldValue[Any]]) -> dict[FieldName, F
     One of the two readings is wrong and nothing says which: a wrong NIK is the worst error a
     KYC reader can make, so the NIK is withheld (its raw text stays for the record).
     """
-    fv = fields[FieldName.NIK]
-    issues = (*fv.issues, "nik_contradicts_card")
-    return {**fields, FieldName.NIK: FieldValue(None, fv.raw, fv.confidence, issues, fv.box)}
+    withheld = _with_issue(fields[FieldName.NIK], "nik_contradicts_card", value=None)
+    return {**fields, FieldName.NIK: withheld}
 
 
 def _blood_dash(
@@ -535,11 +522,16 @@ def _blood_dash(
     return raw
 
 
+def _with_issue(fv: FieldValue[Any], code: str, **changes: Any) -> FieldValue[Any]:
+    """``fv`` with one more issue code (and any other attributes changed)."""
+    return replace(fv, issues=(*fv.issues, code), **changes)
+
+
 def _less_sure(fv: FieldValue[Any]) -> FieldValue[Any]:
     """A field placed by its content alone (no label read): less sure than a labelled one."""
     if fv.value is None:
         return fv
-    return FieldValue(fv.value, fv.raw, fv.confidence * CONTENT_CONFIDENCE, fv.issues, fv.box)
+    return replace(fv, confidence=fv.confidence * CONTENT_CONFIDENCE)
 
 
 def _width(quad: Any) -> float | None:
