@@ -6,6 +6,7 @@ Only :mod:`ktp_ocr.pipeline`, :mod:`ktp_ocr.api` and :mod:`ktp_ocr.cli` build a
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -60,7 +61,9 @@ class Settings(BaseSettings):
     rate_limit_strategy: Literal["moving-window", "fixed-window"] = "moving-window"
     redis_prefix: str = Field(default="ktp-ocr", min_length=1, description="Redis key prefix")
     allowed_image_formats: CsvList = Field(default_factory=lambda: ["JPEG", "PNG", "WEBP"])
-    ocr_concurrency: int = Field(default=1, ge=1, description="cards read at once per worker")
+    ocr_concurrency: int = Field(
+        default=0, ge=0, description="cards read at once per worker; 0 = one per CPU core"
+    )
     ocr_queue_limit: int = Field(default=16, ge=0, description="waiting reads; 0 = no limit")
     upload_timeout_seconds: float = Field(default=30.0, gt=0)
     dependency_timeout_seconds: float = Field(default=2.0, gt=0, description="Redis, DB checks")
@@ -91,3 +94,8 @@ class Settings(BaseSettings):
         if self.rate_limit_backend == "redis" and not self.redis_url:
             raise ValueError("rate_limit_backend 'redis' needs KTP_REDIS_URL or REDIS_URL")
         return self
+
+    @property
+    def reads_at_once(self) -> int:
+        """Cards one worker reads at the same time (``ocr_concurrency``, 0 resolved)."""
+        return self.ocr_concurrency or os.cpu_count() or 1

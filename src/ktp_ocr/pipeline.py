@@ -24,7 +24,7 @@ from ktp_ocr.config import Settings
 from ktp_ocr.errors import CardNotFound, ImageTooLarge, InputError, UnreadableCard
 from ktp_ocr.fields.nik import InvalidNik, mask_nik, parse_nik, read_nik
 from ktp_ocr.fields.parse import parse_fields
-from ktp_ocr.imaging.deskew import orientation_hint, rotate180, warp_card
+from ktp_ocr.imaging.deskew import orientation_hint, rotate180, turn_upright, warp_card
 from ktp_ocr.imaging.detect import find_card
 from ktp_ocr.imaging.load import load_image, to_bgr
 from ktp_ocr.imaging.marks import is_lone_dash
@@ -53,6 +53,8 @@ ImageInput = str | Path | bytes | NDArray[np.uint8] | Any  # Any: a PIL image
 CARD_WIDTH = 1000
 #: The whole image is searched for the card's text at most this size (longest side, pixels).
 LOCATE_SIDE = 1600
+#: Text turned further than this from level is read again after turning the picture upright.
+TURNED_TEXT_DEGREES = 30.0
 #: A reading with fewer distinct labels than this is not taken to be an upright KTP.
 MIN_LABELS = 3
 #: A reading with at least this many distinct labels (of 14) is taken as the whole card; with
@@ -168,7 +170,19 @@ class Reader:
         corners = layout.card_quad_from_text(lines)
         if corners is None:
             return None
-        return np.array(corners, dtype=np.float32) / scale
+        located = np.array(corners, dtype=np.float64)
+        angle = layout.reading_angle(lines)
+        if angle is not None and abs(angle) > TURNED_TEXT_DEGREES:
+            # The card is turned (a quarter or upside down): most of its lines were read from
+            # crops the wrong way up, so its extent rests on a few short labels. Turn the
+            # picture upright by the angle just found and read it once more.
+            upright, forward = turn_upright(np.asarray(small, dtype=np.uint8), angle)
+            with timer.stage("locate"):
+                again = layout.card_quad_from_text(self.engine.recognize(upright))
+            if again is not None:
+                back = cv2.invertAffineTransform(forward)
+                located = np.array(again, dtype=np.float64) @ back[:, :2].T + back[:, 2]
+        return (located / scale).astype(np.float32)
 
     def read(self, image: ImageInput, *, keep_card_image: bool = False) -> ReadResult:
         """Read one card. Raises an :class:`~ktp_ocr.errors.InputError` subclass when it can't."""

@@ -116,7 +116,9 @@ Point = tuple[float, float]
 class OcrLine:
     """One line of text as an OCR engine read it.
 
-    ``quad`` is the line's rotated outline (four corners) when the engine gives one.
+    ``quad`` is the line's rotated outline when the engine gives one: four corners in the
+    text's own reading order (its top-left, top-right, bottom-right, bottom-left as read), so
+    the first edge points the way the text was read, whatever the line's angle in the image.
     """
 
     text: str

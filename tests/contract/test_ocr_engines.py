@@ -226,3 +226,132 @@ def test_tesseract_threads_build_a_pool_that_reads_in_parallel() -> None:
         results = list(pool.map(read, range(4)))
     assert all(r == results[0] for r in results) and results[0]
     assert engine._pool.qsize() == 2  # type: ignore[attr-defined]  # every instance came back
+
+
+# -- Engine pool ---------------------------------------------------------------------------------
+
+
+def test_pool_lends_each_copy_to_one_thread_at_a_time() -> None:
+    """Concurrent calls never share a copy, and both copies really work in parallel."""
+    import threading
+    import time
+
+    from ktp_ocr.ocr.pool import EnginePool
+
+    lock = threading.Lock()
+    in_use: set[int] = set()
+    clashes: list[int] = []
+    peak = [0]
+
+    def make() -> OcrEngine:
+        def read(image: NDArray[np.uint8]) -> list[OcrLine]:
+            with lock:
+                if id(engine) in in_use:
+                    clashes.append(id(engine))
+                in_use.add(id(engine))
+                peak[0] = max(peak[0], len(in_use))
+            time.sleep(0.02)
+            with lock:
+                in_use.discard(id(engine))
+            return _scripted_reading(image)
+
+        engine = ScriptedEngine(read)
+        return engine
+
+    pool = EnginePool(make, 2)
+    image = render()
+    threads = [threading.Thread(target=pool.recognize, args=(image,)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert clashes == []
+    assert peak[0] == 2
+    assert isinstance(pool, OcrEngine) and pool.name == "scripted" and pool.size == 2
+    assert [line.text for line in pool.recognize(image)] == [
+        line.text for line in _scripted_reading(image)
+    ]
+
+
+def test_pool_needs_an_engine() -> None:
+    from ktp_ocr.ocr.pool import EnginePool
+
+    with pytest.raises(ValueError, match="at least one"):
+        EnginePool(lambda: ScriptedEngine(_scripted_reading), 0)
+
+
+# -- The Latin recogniser --------------------------------------------------------------------------
+
+
+def _shipped(name: str) -> Path:
+    import rapidocr
+
+    return Path(rapidocr.__file__).parent / "models" / name
+
+
+@pytest.mark.engine
+def test_latin_model_keeps_only_latin_classes(tmp_path: Path) -> None:
+    import onnx
+
+    from ktp_ocr.ocr.latin import KEPT_CHARACTERS, latin_model
+    from ktp_ocr.ocr.rapid import REC_MODEL
+
+    derived = latin_model(_shipped(REC_MODEL), tmp_path)
+    assert derived is not None and derived.parent == tmp_path
+    model = onnx.load(str(derived))
+    chars = next(p.value for p in model.metadata_props if p.key == "character").splitlines()
+    assert set(chars) <= KEPT_CHARACTERS
+    assert set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ:/.,-") <= set(chars)
+    weights = {i.name: list(i.dims) for i in model.graph.initializer}
+    assert [len(chars) + 2] in weights.values()  # the sliced bias: blank + characters + space
+    # Made once: the second call finds the file and does not rewrite it.
+    stamp = derived.stat().st_mtime_ns
+    assert latin_model(_shipped(REC_MODEL), tmp_path) == derived
+    assert derived.stat().st_mtime_ns == stamp
+
+
+@pytest.mark.engine
+def test_latin_model_refuses_a_model_it_does_not_know(tmp_path: Path) -> None:
+    """The detector has no classifier to slice: the caller is told to keep the model whole."""
+    from ktp_ocr.ocr.latin import latin_model
+
+    assert latin_model(_shipped("PP-OCRv6_det_small.onnx"), tmp_path) is None
+    assert latin_model(tmp_path / "missing.onnx", tmp_path) is None
+    assert not list(tmp_path.glob("*.onnx"))
+
+
+@pytest.mark.engine
+def test_latin_model_falls_back_to_the_temp_folder(tmp_path: Path) -> None:
+    from ktp_ocr.ocr.latin import latin_model
+    from ktp_ocr.ocr.rapid import REC_MODEL
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    derived = latin_model(_shipped(REC_MODEL), blocked / "models")
+    assert derived is not None and derived.is_file() and blocked not in derived.parents
+
+
+@pytest.mark.engine
+def test_latin_recogniser_reads_like_the_whole_one(rapid_engine: OcrEngine) -> None:
+    from ktp_ocr.ocr.rapid import RapidOcrEngine
+
+    whole = RapidOcrEngine(latin_only=False)
+    assert rapid_engine.latin_only and not whole.latin_only  # type: ignore[attr-defined]
+    image = render()
+    assert [line.text for line in rapid_engine.recognize(image)] == [
+        line.text for line in whole.recognize(image)
+    ]
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("turns", [0, -1])
+def test_rapidocr_outline_starts_where_the_text_starts(rapid_engine: OcrEngine, turns: int) -> None:
+    """The outline's first edge runs the way the line was read, level or turned a quarter
+    clockwise (the text then reads downwards and RapidOCR turns the crop back to read it)."""
+    image = np.ascontiguousarray(np.rot90(render(), turns))
+    lines = rapid_engine.recognize(image)
+    nik = next(line for line in lines if _digits(line.text) == NIK)
+    assert nik.quad is not None
+    (x0, y0), (x1, y1) = nik.quad[0], nik.quad[1]
+    dx, dy = (x1 - x0, y1 - y0) if turns == 0 else (y1 - y0, x0 - x1)
+    assert dx > 3 * abs(dy)  # in the text's own frame the first edge points right

@@ -14,6 +14,7 @@ from ktp_ocr.imaging.deskew import (
     orientation_hint,
     quad_angle,
     rotate180,
+    turn_upright,
     warp_card,
 )
 from ktp_ocr.imaging.detect import ID1_ASPECT, CardDetection, find_card, order_corners
@@ -236,3 +237,29 @@ def test_detect_then_deskew_within_one_degree(theta: float, seed: int, backgroun
     if orientation_hint(card) < 0:
         card = rotate180(card)
     assert abs(estimate_skew(card)) <= 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(angle=st.floats(-180, 180), w=st.integers(40, 400), h=st.integers(40, 400))
+def test_turn_upright_keeps_the_whole_image_and_maps_points(angle: float, w: int, h: int) -> None:
+    """A marked pixel lands where the returned matrix says, and no corner is cut off."""
+    image = np.zeros((h, w, 3), np.uint8)
+    y, x = h // 3, w // 4
+    image[y - 2 : y + 3, x - 2 : x + 3] = 255
+    turned, m = turn_upright(image, angle)
+    px, py = m @ np.array([x, y, 1.0])
+    ys, xs = np.nonzero(turned[:, :, 0] > 127)
+    assert abs(xs.mean() - px) < 1.5 and abs(ys.mean() - py) < 1.5
+    corners = np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], float) @ m.T
+    th, tw = turned.shape[:2]
+    assert corners[:, 0].min() > -1 and corners[:, 0].max() < tw + 1
+    assert corners[:, 1].min() > -1 and corners[:, 1].max() < th + 1
+
+
+def test_turn_upright_levels_content_at_the_angle() -> None:
+    """A line drawn at ``angle`` (image axes, y down) comes out level."""
+    image = np.zeros((300, 300, 3), np.uint8)
+    cv2.line(image, (50, 250), (250, 50), (255, 255, 255), 3)  # -45 degrees (rising)
+    turned, _ = turn_upright(image, -45.0)
+    ys, xs = np.nonzero(turned[:, :, 0] > 127)
+    assert np.ptp(ys) < 8 and np.ptp(xs) > 250

@@ -180,6 +180,47 @@ def test_card_found_from_its_text_block(degrees: float) -> None:
     assert 0.85 < width / size[0] < 1.3
 
 
+def _read_backwards(lines: list[OcrLine]) -> list[OcrLine]:
+    """The same outlines with their corners in the opposite reading order (as a recogniser
+    reports a short word it read upside down)."""
+    out = []
+    for ln in lines:
+        assert ln.quad is not None
+        a, b, c, d = ln.quad
+        out.append(OcrLine(ln.text, ln.box, ln.confidence, (c, d, a, b)))
+    return out
+
+
+@pytest.mark.parametrize("degrees", [0.0, 80.0, -100.0, 175.0])
+def test_the_label_column_decides_which_way_up_the_card_is(degrees: float) -> None:
+    """Regression: short labels read upside down used to turn the frame, and the crop then
+    held the labels at its right edge and lost the values."""
+    lines, _, _ = _load("layout_rapidocr_dejavu.json")
+    turned = _turned(lines, degrees)
+    for reading in (turned, _read_backwards(turned)):
+        angle = layout.reading_angle(reading)
+        assert angle is not None
+        assert abs((angle - degrees + 180) % 360 - 180) < 0.5
+        corners = layout.card_quad_from_text(reading)
+        assert corners is not None
+        left = min(layout.rotate_point(p, -degrees)[0] for p in corners)
+        assert left <= 24  # the card's left edge is left of the labels, in the card's frame
+
+
+def test_a_few_card_lines_outvote_a_newspaper() -> None:
+    """Regression: when only three of the card's lines were long enough to give a direction
+    (the rest short labels), the direction was given up, though a newspaper beside the card
+    gave plenty of its own; the card's lines now decide it."""
+    values = [": SITI AMINAH", ": ISLAM KATOLIK", ": PELAJAR MAHASISWA"]
+    card = [OcrLine(t, BBox(200, 60 + 50 * i, 500, 90 + 50 * i), 0.9) for i, t in enumerate(values)]
+    card += [OcrLine(t, BBox(20, 60 + 50 * i, 70, 90 + 50 * i), 0.9)
+             for i, t in enumerate(["NIK", "Nama", "Agama"])]  # fmt: skip
+    paper = [OcrLine(f"berita kota hari ini {i}", BBox(0, 900 + 40 * i, 600, 930 + 40 * i), 0.9)
+             for i in range(12)]  # fmt: skip
+    angle = layout.text_angle(_turned(card, 10.0) + _turned(paper, 0.0))
+    assert angle is not None and abs(angle - 10.0) < 1.0
+
+
 def test_no_direction_without_outlines() -> None:
     lines, _, _ = _load("layout_rapidocr_dejavu.json")
     assert layout.text_angle(lines) is None

@@ -68,13 +68,16 @@ def pipeline_reader(
 ) -> CardReader:
     """The production reader: the OCR engine (loaded once) over the region repository."""
     from ktp_ocr.ocr import create_engine
+    from ktp_ocr.ocr.pool import EnginePool
     from ktp_ocr.pipeline import Limits, Reader
 
     if engine is None:
         options: dict[str, object] = {}
         if settings.ocr_threads:
             options["threads"] = settings.ocr_threads
-        engine = create_engine(settings.ocr_engine, **options)
+        size = settings.reads_at_once
+        build = functools.partial(create_engine, settings.ocr_engine, **options)
+        engine = build() if size == 1 else EnginePool(build, size)
     limits = Limits(settings.max_upload_bytes, settings.max_pixels)
     return Reader(engine, regions, limits=limits)
 

@@ -36,9 +36,15 @@ def mark_ready() -> None:
 
 
 def _engine_threads(settings: Settings, workers: int) -> None:
-    """Split the CPU cores between workers so they don't oversubscribe them."""
+    """Split the CPU cores between the reads of all workers so they don't oversubscribe them.
+
+    Each worker reads ``reads_at_once`` cards at a time (one per core by default), so a worker
+    that happens to hold every connection still keeps all cores busy; each read then gets one
+    inference thread.
+    """
     if settings.ocr_threads == 0 and "KTP_OCR_THREADS" not in os.environ:
-        os.environ["KTP_OCR_THREADS"] = str(max(1, (os.cpu_count() or 1) // workers))
+        reads = workers * settings.reads_at_once
+        os.environ["KTP_OCR_THREADS"] = str(max(1, (os.cpu_count() or 1) // reads))
 
 
 def serve(

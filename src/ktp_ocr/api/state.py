@@ -162,7 +162,7 @@ class Services:
     busy: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
-        self.ocr_limiter = anyio.CapacityLimiter(self.settings.ocr_concurrency)
+        self.ocr_limiter = anyio.CapacityLimiter(self.settings.reads_at_once)
         self._readers: dict[int, CardReader] = {}
 
     def _reader_for(self, repo: RegionRepository | None) -> CardReader:
@@ -213,7 +213,7 @@ class Services:
         settings = self.settings
         if (
             settings.ocr_queue_limit
-            and self.busy >= settings.ocr_concurrency + settings.ocr_queue_limit
+            and self.busy >= settings.reads_at_once + settings.ocr_queue_limit
         ):
             raise ServiceBusy(
                 "The service is busy reading other cards: retry in a few seconds.", retry_after=2

@@ -162,6 +162,24 @@ def deskew(card: U8, angle: float) -> U8:
     )
 
 
+def turn_upright(image: U8, angle: float) -> tuple[U8, NDArray[np.float64]]:
+    """``image`` rotated so that content at ``angle`` degrees (image axes, y down) lies level.
+
+    The canvas grows to hold the whole image. Returns the turned image and the 2x3 matrix that
+    maps a point of ``image`` to the turned one (invert it to map back).
+    """
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    out_w, out_h = math.ceil(h * sin + w * cos), math.ceil(h * cos + w * sin)
+    m[0, 2] += out_w / 2 - w / 2
+    m[1, 2] += out_h / 2 - h / 2
+    turned = cv2.warpAffine(
+        image, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    return u8(turned), m.astype(np.float64)
+
+
 def quad_angle(quad: NDArray[np.floating]) -> float:
     """Angle in degrees (counter-clockwise positive) of the quad's TL->TR side."""
     q = np.asarray(quad, np.float64).reshape(4, 2)

@@ -5,7 +5,13 @@ does (``content``); ``frame`` finds the card from its text when its outline cann
 """
 
 from ktp_ocr.layout.content import assign_by_content
-from ktp_ocr.layout.frame import CARD_ASPECT, card_quad_from_text, rotate_point, text_angle
+from ktp_ocr.layout.frame import (
+    CARD_ASPECT,
+    card_quad_from_text,
+    reading_angle,
+    rotate_point,
+    text_angle,
+)
 from ktp_ocr.layout.labels import ROW_ORDER, assign, label_count, label_spellings, match_label
 
 __all__ = [
@@ -17,6 +23,7 @@ __all__ = [
     "label_count",
     "label_spellings",
     "match_label",
+    "reading_angle",
     "rotate_point",
     "text_angle",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ktp_ocr.layout.labels import _is_nik_text, _union_all, match_label
 from ktp_ocr.types import BBox, FieldName, OcrLine, Point
@@ -49,8 +50,9 @@ def text_angle(lines: Sequence[OcrLine]) -> float | None:
     down: the direction of a line does not say which way up it is).
     """
     own = [line for line in lines if _card_text(line.text)]
+    need = min(MIN_TEXT_LINES, len(lines))
     if _angle_votes(own) >= MIN_LABELS_FOR_EDGE:
-        lines = own  # the card's own text outvotes a newspaper beside it
+        lines, need = own, MIN_LABELS_FOR_EDGE  # the card's text outvotes a newspaper beside it
     c = s = 0.0
     n = 0
     for line in lines:
@@ -64,7 +66,7 @@ def text_angle(lines: Sequence[OcrLine]) -> float | None:
         edge, length = (e1, l1) if l1 >= l3 else (e3, l3)
         a = 2 * math.atan2(edge[1], edge[0])  # doubled: a line and its reverse agree
         c, s, n = c + length * math.cos(a), s + length * math.sin(a), n + 1
-    if n < min(MIN_TEXT_LINES, len(lines)) or n < MIN_LABELS_FOR_EDGE or math.hypot(c, s) < 1e-9:
+    if n < need or n < MIN_LABELS_FOR_EDGE or math.hypot(c, s) < 1e-9:
         return None
     return math.degrees(math.atan2(s, c)) / 2
 
@@ -138,6 +140,22 @@ def _reading_direction(lines: Sequence[OcrLine], angle: float) -> int:
     return 1 if votes >= 0 else -1
 
 
+def _labels_on_the_right(
+    lines: Sequence[OcrLine], boxes: Sequence[BBox], block: Sequence[int]
+) -> bool:
+    """Whether the label column sits in the right half of the block (the frame is turned)."""
+    centres = sorted(
+        boxes[i].cx
+        for i in block
+        if (hit := match_label(lines[i].text)) is not None
+        and hit[0] is not FieldName.GOLONGAN_DARAH
+    )
+    if len(centres) < MIN_LABELS_FOR_EDGE:
+        return False
+    extent = _union_all([boxes[i] for i in block])
+    return centres[len(centres) // 2] > extent.cx
+
+
 def _label_left(
     lines: Sequence[OcrLine], boxes: Sequence[BBox], block: Sequence[int]
 ) -> float | None:
@@ -153,22 +171,28 @@ def _label_left(
     return starts[len(starts) // 2]
 
 
-def card_quad_from_text(lines: Sequence[OcrLine]) -> tuple[Point, Point, Point, Point] | None:
-    """Where the card probably is, from its largest block of text.
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """The card's text in its own upright frame: lines rotated by minus ``angle``."""
 
-    Four corners (TL, TR, BR, BL along the text direction) in the lines' coordinates, or None
-    when the text gives no direction.
-    """
+    angle: float
+    lines: list[OcrLine]
+    boxes: list[BBox]
+    block: list[int]
+    labelled: list[bool]
+
+
+def _frame(lines: Sequence[OcrLine]) -> _Frame | None:
     angle = text_angle(lines)
     if angle is None:
         return None
-    boxes = []
-    for line in lines:
-        if line.quad is not None:
-            pts = [rotate_point(p, -angle) for p in line.quad]
-            boxes.append(BBox(min(p[0] for p in pts), min(p[1] for p in pts),
-                              max(p[0] for p in pts), max(p[1] for p in pts)))  # fmt: skip
     quads = [line for line in lines if line.quad is not None]
+    boxes = []
+    for line in quads:
+        assert line.quad is not None
+        pts = [rotate_point(p, -angle) for p in line.quad]
+        boxes.append(BBox(min(p[0] for p in pts), min(p[1] for p in pts),
+                          max(p[0] for p in pts), max(p[1] for p in pts)))  # fmt: skip
     if _reading_direction(quads, angle) < 0:
         angle += 180.0  # the labels read right to left in this frame: the card is upside down
         boxes = [BBox(-b.x1, -b.y1, -b.x0, -b.y0) for b in boxes]
@@ -177,6 +201,40 @@ def card_quad_from_text(lines: Sequence[OcrLine]) -> tuple[Point, Point, Point, 
     best = max(groups, key=lambda g: (sum(labelled[i] for i in g), len(g)))
     if len(best) < MIN_TEXT_LINES:
         return None
+    if _labels_on_the_right(quads, boxes, best):
+        # The recogniser reads short words upside down too, so the labels' reading direction
+        # can mislead; where they sit cannot: the label column is the card's left side.
+        angle += 180.0
+        boxes = [BBox(-b.x1, -b.y1, -b.x0, -b.y0) for b in boxes]
+    angle = (angle + 180.0) % 360.0 - 180.0
+    return _Frame(angle, quads, boxes, best, labelled)
+
+
+def reading_angle(lines: Sequence[OcrLine]) -> float | None:
+    """The card's rotation in degrees, in [-180, 180), from its text; None if unclear.
+
+    Rotating the image by minus this angle (about any point) turns the card upright.
+    """
+    found = _frame(lines)
+    return None if found is None else found.angle
+
+
+def card_quad_from_text(lines: Sequence[OcrLine]) -> tuple[Point, Point, Point, Point] | None:
+    """Where the card probably is, from its largest block of text.
+
+    Four corners (TL, TR, BR, BL along the text direction) in the lines' coordinates, or None
+    when the text gives no direction.
+    """
+    found = _frame(lines)
+    if found is None:
+        return None
+    angle, quads, boxes, best, labelled = (
+        found.angle,
+        found.lines,
+        found.boxes,
+        found.block,
+        found.labelled,
+    )
     own = [i for i in best if labelled[i]]
     if len(own) >= MIN_TEXT_LINES:
         # The card's own rows (labels, values, NIK) alone: text beside the card cannot widen
