@@ -355,3 +355,18 @@ def test_rapidocr_outline_starts_where_the_text_starts(rapid_engine: OcrEngine, 
     (x0, y0), (x1, y1) = nik.quad[0], nik.quad[1]
     dx, dy = (x1 - x0, y1 - y0) if turns == 0 else (y1 - y0, x0 - x1)
     assert dx > 3 * abs(dy)  # in the text's own frame the first edge points right
+
+
+@pytest.mark.engine
+def test_rapidocr_character_boxes_are_in_the_line_frame(rapid_engine: OcrEngine) -> None:
+    """The space repair reads character spans from the line's own start, not the image's."""
+    image = render((1000, 130), ((400, 40, "CITRA AYU LESTARI", 40),))
+    out = rapid_engine._ocr(  # type: ignore[attr-defined]
+        image, use_det=True, use_cls=False, use_rec=True,
+        return_word_box=True, return_single_char_box=True,
+    )  # fmt: skip
+    chars = out.word_results[0]
+    assert "".join(c[0] for c in chars) == "CITRAAYULESTARI"
+    starts = [float(np.min(np.asarray(c[2])[:, 0])) for c in chars]
+    width = out.boxes[0][:, 0].max() - out.boxes[0][:, 0].min()
+    assert starts == sorted(starts) and 0 <= starts[0] < 20 and starts[-1] < width

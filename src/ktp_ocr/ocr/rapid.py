@@ -76,17 +76,50 @@ def clean_text(text: str) -> str:
 
 
 def _respace(image: NDArray[np.uint8], box: BBox, text: str, chars: Any) -> str:
-    """Put back dropped word spaces using the recogniser's character positions."""
+    """Put back dropped word spaces using the recogniser's character positions.
+
+    ``chars`` holds each character's box in its line crop's frame (see :class:`_CharBoxesInCrop`);
+    the line is level on a flattened card, so that frame is the box's, from its left edge.
+    """
     x0, y0 = max(int(box.x0), 0), max(int(box.y0), 0)
     crop = image[y0 : int(box.y1) + 1, x0 : int(box.x1) + 1]
     try:
         spans = [
-            (float(np.min(np.asarray(c[2])[:, 0])) - x0, float(np.max(np.asarray(c[2])[:, 0])) - x0)
+            (float(np.min(np.asarray(c[2])[:, 0])), float(np.max(np.asarray(c[2])[:, 0])))
             for c in chars
         ]
     except (IndexError, TypeError, ValueError):
         return text
     return restore_spaces(crop, text, spans)
+
+
+class _CharBoxesInCrop:
+    """RapidOCR's character boxes left in each line crop's own frame.
+
+    RapidOCR maps every character box back through the line's rotation into the image, which
+    costs about a tenth of a card's reading time; the space repair only needs where characters
+    start and end along their line, which the crop's frame gives directly (x from the line's
+    start, in the crop's pixels).
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __call__(
+        self, imgs: Any, dt_boxes: Any, rec_res: Any, return_single_char_box: bool = False
+    ) -> Any:
+        results = []
+        for idx, img in enumerate(imgs):
+            if rec_res.txts is None or img.size == 0 or rec_res.word_results is None:
+                continue
+            h, w = img.shape[:2]
+            frame = np.array([[0, 0], [w, 0], [w, h], [0, h]])
+            texts, boxes, confs = self._inner.cal_ocr_word_box(
+                rec_res.txts[idx], frame, rec_res.word_results[idx], return_single_char_box
+            )
+            results.append(list(zip(texts, confs, boxes, strict=False)))
+        rec_res.word_results = tuple(results)
+        return rec_res
 
 
 class RapidOcrEngine:
@@ -118,6 +151,8 @@ class RapidOcrEngine:
             "Det.limit_side_len": det_limit_side,
             "Det.limit_type": "max",
             "EngineConfig.onnxruntime.intra_op_num_threads": threads if threads > 0 else -1,
+            # Every line has its own width: reusing buffers (the arena) saves ~5% per card.
+            "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
         }
         if latin_only:
             from ktp_ocr.ocr.latin import latin_model
@@ -131,6 +166,9 @@ class RapidOcrEngine:
             self._ocr = RapidOCR(params=params)
         except (OSError, RuntimeError, ValueError) as exc:  # model file missing or unloadable
             raise EngineUnavailable("rapidocr", hint=f"model failed to load: {exc}") from exc
+        boxes = getattr(self._ocr, "cal_rec_boxes", None)
+        if fix_spaces and hasattr(boxes, "cal_ocr_word_box"):
+            self._ocr.cal_rec_boxes = _CharBoxesInCrop(boxes)  # type: ignore[assignment]
 
     def recognize(self, image: NDArray[np.uint8]) -> Sequence[OcrLine]:
         """Detect and read every text line of ``image`` (BGR)."""
