@@ -41,3 +41,38 @@ def test_degenerate_boxes() -> None:
     img = _place("dash")
     assert not is_lone_dash(img, BBox(10, 10, 11, 11), 30.0)
     assert not is_lone_dash(img, BBox(0, 0, 90, 30), 0.0)
+
+
+def _guilloche(img: np.ndarray, contrast: int = 10) -> np.ndarray:
+    """Fine wavy lines a little darker than the card, like the e-KTP's security print."""
+    out = img.astype(np.int16)
+    for k in range(0, 30, 5):
+        xs = np.arange(img.shape[1])
+        ys = (k + 2 * np.sin(xs / 6.0)).astype(int) % img.shape[0]
+        out[ys, xs] -= contrast
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def test_faint_thin_dash_on_security_print() -> None:
+    """Regression: a blurred 2 px dash, far lighter than letters, fell below the ink cut and
+    was dropped as noise, so a printed ``-`` came out as a missing blood type."""
+    img = _guilloche(_place(""))
+    cv2.rectangle(img, (40, 14), (46, 15), (175, 190, 182), -1)
+    assert is_lone_dash(img, BBox(0, 0, 90, 30), 28.0)
+    assert not is_lone_dash(_guilloche(_place("")), BBox(0, 0, 90, 30), 28.0)
+
+
+def test_letter_cut_by_the_left_edge_is_not_a_mark() -> None:
+    """Regression: the place often starts inside the label's last letter (the ``h`` of
+    ``Darah``); that sliver stopped a dash after the colon from being seen."""
+    img = _place("colon dash")
+    cv2.rectangle(img, (0, 8), (2, 24), (20, 20, 20), -1)  # the stem of a letter, cut
+    assert is_lone_dash(img, BBox(0, 0, 90, 30), 30.0)
+    cv2.rectangle(img, (60, 8), (63, 24), (20, 20, 20), -1)  # a whole letter after the dash
+    assert not is_lone_dash(img, BBox(0, 0, 90, 30), 30.0)
+
+
+def test_a_square_blot_is_not_a_dash() -> None:
+    img = _place("")
+    cv2.rectangle(img, (40, 13), (44, 17), (20, 20, 20), -1)
+    assert not is_lone_dash(img, BBox(0, 0, 90, 30), 30.0)
