@@ -55,7 +55,9 @@ def test_read_sex(raw: str, sex: Sex) -> None:
     [
         ("", "jenis_kelamin_missing"),
         ("-", "jenis_kelamin_missing"),
-        ("LAKI", "jenis_kelamin_unknown"),  # too little to snap: not guessed
+        ("LAK", "jenis_kelamin_unknown"),  # too little to tell: not guessed
+        ("am K", "jenis_kelamin_unknown"),
+        ("KELAMIN", "jenis_kelamin_missing"),  # the label alone
         ("WANITA", "jenis_kelamin_unknown"),
         ("GOL. DARAH O", "jenis_kelamin_missing"),
     ],
@@ -66,8 +68,28 @@ def test_read_sex_unreadable(raw: str, issue: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "sex"),
+    [
+        # Regressions from blurred photos: a cut-off value, the label's tail before it, a
+        # blurred Gol. Darah after it.
+        ("MPUAN", Sex.FEMALE),
+        ("LAKI", Sex.MALE),
+        ("armin PEREMPUAN", Sex.FEMALE),
+        ("artin LAKILAKI", Sex.MALE),
+    ],
+)
+def test_read_sex_from_a_clear_piece(raw: str, sex: Sex) -> None:
+    fv = read_sex(raw, confidence=0.9)
+    assert fv.value is sex and fv.issues == ()
+    assert fv.confidence < 0.9
+
+
+@pytest.mark.parametrize(
     ("text", "parts"),
     [
+        ("PEREMPUAN Go Darah A", ("PEREMPUAN ", " A")),
+        ("LAGLAO Got Daah : 0", ("LAGLAO ", " : 0")),
+        ("LAKILAKI Cot Derati", ("LAKILAKI ", "")),
         ("LAKI-LAKI Gol. Darah : O", ("LAKI-LAKI ", " : O")),
         ("PEREMPUAN GOLONGAN DARAH AB", ("PEREMPUAN ", " AB")),
         ("PEREMPUAN Darah: A", ("PEREMPUAN ", ": A")),
@@ -260,10 +282,24 @@ def test_every_listed_occupation_reads_as_itself() -> None:
         ("WNA MALAYSIA", "WNA MALAYSIA"),
         ("wna  malays1a", "WNA MALAYSIA"),
         ("WNA - JEPANG", "WNA JEPANG"),
+        # Regressions from blurred photos: a look-alike third letter, a V for the W, a label
+        # fragment before the value, N read as A.
+        ("WNL", "WNI"),
+        ("WNE", "WNI"),
+        ("VNI", "WNI"),
+        ("WAI", "WNI"),
+        ("an WNI", "WNI"),
+        ("WN4", "WNA"),
     ],
 )
 def test_read_citizenship(raw: str, value: str) -> None:
     assert read_citizenship(raw).value == value
+
+
+def test_a_repaired_citizenship_is_less_sure() -> None:
+    assert read_citizenship("WNI", confidence=0.9).confidence == 0.9
+    assert read_citizenship("WNL", confidence=0.9).confidence < 0.9
+    assert read_citizenship("an WNI", confidence=0.9).confidence < 0.9
 
 
 @pytest.mark.parametrize(
@@ -272,6 +308,9 @@ def test_read_citizenship(raw: str, value: str) -> None:
         ("", "kewarganegaraan_missing"),
         ("XYZ", "kewarganegaraan_unknown"),
         ("WN", "kewarganegaraan_ambiguous"),
+        ("W", "kewarganegaraan_unknown"),
+        ("SEUMUR HIDUP", "kewarganegaraan_unknown"),
+        ("WNX", "kewarganegaraan_ambiguous"),
     ],
 )
 def test_read_citizenship_unreadable(raw: str, issue: str) -> None:

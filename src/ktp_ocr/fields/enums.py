@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from ktp_ocr.fields.invalid import InvalidField
 from ktp_ocr.fields.repair import repair, to_letters, word_mask
 from ktp_ocr.fields.text import issue, lowered, single_spaces, strip_edges, strip_label
@@ -26,7 +28,12 @@ WNA = "WNA"
 _SEXES = Vocabulary.from_rows("jenis_kelamin", tuple((sex.value,) for sex in Sex))
 _CITIZENSHIP = Vocabulary.from_rows("kewarganegaraan", ((WNI,), (WNA,)))
 #: The Gol. Darah label, which shares the Jenis Kelamin row.
-_GOL_DARAH = re.compile(r"G\s*[O0]\s*L[\s.,:]*(?:ONGAN\s*)?(?:D[A4]R[A4]H)?|D[A4]R[A4]H", re.I)
+_GOL_DARAH = re.compile(
+    r"G\s*[O0]\s*L[\s.,:]*(?:ONGAN\s*)?(?:D[A4]R[A4]H)?|D[A4]R[A4]H"
+    # blurred: "Go Darah", "Got Daah", "Cot Derati"
+    r"|\b[GC][O0][LTI1]?[\s.,:]+D[A4E]R?[A4]?[HT]\w*",
+    re.I,
+)
 _BLOOD = re.compile(r"(AB|A|B|O)([+-]?)")
 _BLOOD_LETTERS = str.maketrans({"0": "O", "D": "O", "Q": "O", "8": "B", "4": "A"})
 _DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "_": "-", "~": "-"})
@@ -53,11 +60,41 @@ def _snapped(
     return FieldValue(snap.value, raw, lowered(confidence * snap.score / 100, int(repaired)))
 
 
+#: A word is taken for a sex when it matches a stretch of one spelling this well ...
+_SEX_PART_SCORE = 90
+#: ... and no stretch of the other better than this (``MPUAN`` is only ever ``PEREMPUAN``).
+_SEX_OTHER_SCORE = 60
+_SEX_WORD = re.compile(r"[A-Z0-9-]{4,}")
+
+
+def _sex_from_words(text: str) -> Sex | None:
+    """The one sex a word of ``text`` is a clear piece of (label debris around it ignored)."""
+    found: set[Sex] = set()
+    for word in _SEX_WORD.findall(text.upper()):
+        key = word.replace("-", "")
+        if len(key) < 4:
+            continue
+        scores = {sex: fuzz.partial_ratio(key, sex.value.replace("-", "")) for sex in Sex}
+        for sex, score in scores.items():
+            other = max(s for k, s in scores.items() if k is not sex)
+            if score >= _SEX_PART_SCORE and other <= _SEX_OTHER_SCORE:
+                found.add(sex)
+    return found.pop() if len(found) == 1 else None
+
+
 def read_sex(raw: str, *, confidence: float = 1.0) -> FieldValue[Sex]:
-    """``jenis_kelamin``: ``LAKI-LAKI`` or ``PEREMPUAN`` (``LAKI LAK1``, ``PEREMPLAN``)."""
+    """``jenis_kelamin``: ``LAKI-LAKI`` or ``PEREMPUAN`` (``LAKI LAK1``, ``PEREMPLAN``).
+
+    When the whole text is not close to either (a cut-off ``MPUAN``, the tail of the label
+    before it), a word that is clearly a piece of one and not of the other decides, less sure.
+    """
     field = FieldName.JENIS_KELAMIN
     text = strip_edges(strip_label(split_sex_blood(raw)[0], field))
     read = _snapped(raw, text, field, _SEXES, confidence)
+    if read.value is None and issue(field, "missing") not in read.issues:
+        piece = _sex_from_words(text)
+        if piece is not None:
+            return FieldValue(piece, raw, lowered(confidence, 2))
     value = None if read.value is None else Sex(read.value)
     return FieldValue(value, raw, read.confidence, read.issues)
 
@@ -138,15 +175,70 @@ def read_occupation(raw: str, *, confidence: float = 1.0) -> FieldValue[str]:
     return FieldValue(value, raw, lowered(confidence), issues)
 
 
+#: What a blurred or noisy print of each letter of ``WNI`` / ``WNA`` is read as; a look-alike
+#: costs a third of a wrong letter. Three letters are too short for the fuzzy snap's threshold.
+_LOOKALIKES = {
+    "W": frozenset("VM"),
+    "N": frozenset("HMK"),
+    "I": frozenset("L1l|!TJEFi"),
+    "A": frozenset("4RHK"),
+}
+_LOOKALIKE_COST = 1 / 3
+#: A reading is taken when it costs at most this (one wrong letter) and the other at least
+#: this much more.
+_CITIZENSHIP_MAX_COST = 1.0
+_CITIZENSHIP_MARGIN = 0.5
+
+
+def _letter_cost(read: str, printed: str) -> float:
+    if read.upper() == printed:
+        return 0.0
+    return _LOOKALIKE_COST if read in _LOOKALIKES[printed] else 1.0
+
+
+def _edit_cost(word: str, target: str) -> float:
+    """Levenshtein distance with look-alike substitutions made cheap."""
+    prev = [float(j) for j in range(len(target) + 1)]
+    for i, ch in enumerate(word, 1):
+        cur = [float(i)]
+        for j, want in enumerate(target, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + _letter_cost(ch, want)))
+        prev = cur
+    return prev[-1]
+
+
+def _citizenship_word(text: str) -> tuple[str | None, float, re.Match[str] | None]:
+    """The token that reads as WNI or WNA: (value or None, its cost, the token)."""
+    best: tuple[str | None, float, re.Match[str] | None] = (None, 99.0, None)
+    for token in _TOKEN.finditer(text):
+        word = token.group().replace("VV", "W").replace("vv", "W").strip(".,:;")
+        if not 2 <= len(word) <= 4:
+            continue
+        costs = sorted((_edit_cost(word, value), value) for value in (WNI, WNA))
+        (cost, value), (other, _) = costs
+        if cost > _CITIZENSHIP_MAX_COST or cost >= best[1]:
+            continue
+        best = (value if other - cost >= _CITIZENSHIP_MARGIN else None, cost, token)
+    return best
+
+
 def read_citizenship(raw: str, *, confidence: float = 1.0) -> FieldValue[str]:
-    """``kewarganegaraan``: ``WNI``, or ``WNA`` followed by the nationality when printed."""
+    """``kewarganegaraan``: ``WNI``, or ``WNA`` followed by the nationality when printed.
+
+    Read from the first token that is within one wrong letter of ``WNI`` or ``WNA`` (letters
+    that look alike count for less), and nearer one than the other.
+    """
     field = FieldName.KEWARGANEGARAAN
     text = strip_edges(strip_label(raw, field))
-    head = _TOKEN.match(text)
-    word = head.group().replace("VV", "W").replace("vv", "W") if head else ""
-    read = _snapped(raw, word, field, _CITIZENSHIP, confidence)
-    if read.value != WNA or head is None:
-        return read
-    nationality = _free_text(text[head.end() :])
-    value = f"{WNA} {nationality}" if nationality else WNA
-    return FieldValue(value, raw, read.confidence, read.issues)
+    if not vocab_key(text):
+        return FieldValue(None, raw, confidence, (issue(field, "missing"),))
+    value, cost, token = _citizenship_word(text)
+    if token is None:
+        return FieldValue(None, raw, confidence, (issue(field, "unknown"),))
+    if value is None:
+        return FieldValue(None, raw, confidence, (issue(field, "ambiguous"),))
+    sure = lowered(confidence, int(cost > 0) + int(token.start() > 0))
+    if value == WNA:
+        nationality = _free_text(text[token.end() :])
+        value = f"{WNA} {nationality}" if nationality else WNA
+    return FieldValue(value, raw, sure)
