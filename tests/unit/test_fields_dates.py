@@ -210,6 +210,8 @@ def test_validity(raw: str, value: object) -> None:
         ("", "berlaku_hingga_missing"),
         ("SEUMUR", "berlaku_hingga_unknown"),
         ("HIDUP", "berlaku_hingga_unknown"),
+        ("hingns SCHMUTTIONN", "berlaku_hingga_unknown"),
+        ("KAWIN", "berlaku_hingga_unknown"),
         ("31-02-2017", "berlaku_hingga_impossible"),
         ("12-05-17", "berlaku_hingga_format"),
     ],
@@ -217,6 +219,14 @@ def test_validity(raw: str, value: object) -> None:
 def test_validity_unreadable(raw: str, code: str) -> None:
     fv = read_validity(raw)
     assert (fv.value, fv.issues) == (None, (code,))
+
+
+def test_badly_misread_lifetime_is_still_lifetime_but_less_sure() -> None:
+    """Regression: on a blurred photo ``SEUMUR HIDUP`` came out ``SRUMUR HHXUP`` after the
+    label's tail; text without digits can only be that phrase, so a looser match takes it."""
+    fv = read_validity("Mingua T SRUMUR HHXUP", confidence=0.9)
+    assert fv.value == SEUMUR_HIDUP and fv.issues == ()
+    assert fv.confidence < 0.6
 
 
 def test_single_letter_before_a_full_date_belongs_to_the_place() -> None:

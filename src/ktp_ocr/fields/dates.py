@@ -14,7 +14,7 @@ from ktp_ocr.fields.invalid import InvalidField
 from ktp_ocr.fields.names import read_place
 from ktp_ocr.fields.repair import is_digit_like, to_digits
 from ktp_ocr.fields.text import issue, lowered, strip_edges, strip_label
-from ktp_ocr.fields.vocab import Vocabulary
+from ktp_ocr.fields.vocab import SCORER, Vocabulary, vocab_key
 from ktp_ocr.types import SEUMUR_HIDUP, FieldName, FieldValue
 
 #: Characters printed or misread between the day, month and year.
@@ -28,6 +28,10 @@ _SEP = "[" + re.escape(DATE_SEPARATORS) + "]"
 _DATE = re.compile(rf"{_SEP}*(\d{{1,2}}){_SEP}*(\d{{1,2}}){_SEP}*((?:19|20)\d\d){_SEP}*")
 _TOKEN = re.compile(r"[^\s,]+")
 _LIFETIME = Vocabulary.from_rows("berlaku_hingga", ((SEUMUR_HIDUP,),))
+#: Fuzzy score (0-100) at which digit-free validity text is still taken as ``SEUMUR HIDUP``.
+LOOSE_LIFETIME_SCORE = 65.0
+#: ... when it has at least this many letters (of the 11).
+LOOSE_LIFETIME_LETTERS = 8
 #: Fields whose raw text may start with the Tempat/Tgl Lahir label.
 _LABEL_OF = {FieldName.TANGGAL_LAHIR: FieldName.TEMPAT_LAHIR}
 
@@ -138,5 +142,23 @@ def read_validity(raw: str, *, confidence: float = 1.0) -> FieldValue[date | str
     try:
         snap = _LIFETIME.snap(text)
     except InvalidField as exc:
-        return FieldValue(None, raw, confidence, (issue(field, exc.code),))
+        loose = _loose_lifetime(text) if exc.code == "unknown" else None
+        if loose is None:
+            return FieldValue(None, raw, confidence, (issue(field, exc.code),))
+        return FieldValue(SEUMUR_HIDUP, raw, lowered(confidence * loose / 100, 2))
     return FieldValue(snap.value, raw, confidence * snap.score / 100)
+
+
+def _loose_lifetime(text: str) -> float | None:
+    """How well the end of ``text`` reads as ``SEUMUR HIDUP`` when it is badly misread.
+
+    A validity without digits can only be ``SEUMUR HIDUP``, so a looser match is safe there;
+    leading words (the tail of a misread label) are tried away one by one.
+    """
+    words = text.split()
+    target = vocab_key(SEUMUR_HIDUP)
+    keys = [vocab_key(" ".join(words[i:])) for i in range(len(words))]
+    # Most of the phrase must be there: half of it (``SEUMUR``) is not guessed from.
+    scores = [SCORER(key, target) for key in keys if len(key) >= LOOSE_LIFETIME_LETTERS]
+    best = max(scores, default=0.0)
+    return best if best >= LOOSE_LIFETIME_SCORE else None
