@@ -140,16 +140,23 @@ def _reading_direction(lines: Sequence[OcrLine], angle: float) -> int:
     return 1 if votes >= 0 else -1
 
 
+def _label_column(
+    lines: Sequence[OcrLine], boxes: Sequence[BBox], block: Sequence[int]
+) -> list[BBox]:
+    """Boxes of the block's lines that read as left-column labels (Gol. Darah sits mid-row)."""
+    return [
+        boxes[i]
+        for i in block
+        if (hit := match_label(lines[i].text)) is not None
+        and hit[0] is not FieldName.GOLONGAN_DARAH
+    ]
+
+
 def _labels_on_the_right(
     lines: Sequence[OcrLine], boxes: Sequence[BBox], block: Sequence[int]
 ) -> bool:
     """Whether the label column sits in the right half of the block (the frame is turned)."""
-    centres = sorted(
-        boxes[i].cx
-        for i in block
-        if (hit := match_label(lines[i].text)) is not None
-        and hit[0] is not FieldName.GOLONGAN_DARAH
-    )
+    centres = sorted(b.cx for b in _label_column(lines, boxes, block))
     if len(centres) < MIN_LABELS_FOR_EDGE:
         return False
     extent = _union_all([boxes[i] for i in block])
@@ -160,12 +167,7 @@ def _label_left(
     lines: Sequence[OcrLine], boxes: Sequence[BBox], block: Sequence[int]
 ) -> float | None:
     """The label column's left edge in the rotated frame (median of label starts), if read."""
-    starts = sorted(
-        boxes[i].x0
-        for i in block
-        if (hit := match_label(lines[i].text)) is not None
-        and hit[0] is not FieldName.GOLONGAN_DARAH
-    )
+    starts = sorted(b.x0 for b in _label_column(lines, boxes, block))
     if len(starts) < MIN_LABELS_FOR_EDGE:
         return None
     return starts[len(starts) // 2]
