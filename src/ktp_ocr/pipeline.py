@@ -6,6 +6,7 @@ Only this module knows the order of the stages; each stage is a function tested 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -156,8 +157,10 @@ class Reader:
             other = self._ocr(rotate180(first))
         return other if other.labels > reading.labels else reading
 
-    def _locate_by_text(self, image: NDArray[np.uint8], timer: _Timer) -> Any:
-        """The card's corners estimated from its block of text, or None.
+    def _locate_by_text(self, image: NDArray[np.uint8], timer: _Timer) -> tuple[Any, bool]:
+        """The card's corners from its block of text (or None), and whether a KTP was seen.
+
+        A KTP is seen when its NIK or header was read, even if too little to place the card.
 
         Used when no card outline was found (or its reading looked partial): the direction of
         the text lines gives the card's rotation, the block they form gives its extent.
@@ -167,9 +170,10 @@ class Reader:
         small = image if scale == 1.0 else cv2.resize(image, (round(w * scale), round(h * scale)))
         with timer.stage("locate"):
             lines = self.engine.recognize(np.ascontiguousarray(small))
+        seen = _ktp_evidence(lines)
         corners = layout.card_quad_from_text(lines)
         if corners is None:
-            return None
+            return None, seen
         located = np.array(corners, dtype=np.float64)
         angle = layout.reading_angle(lines)
         if angle is not None and abs(angle) > TURNED_TEXT_DEGREES:
@@ -182,7 +186,7 @@ class Reader:
             if again is not None:
                 back = cv2.invertAffineTransform(forward)
                 located = np.array(again, dtype=np.float64) @ back[:, :2].T + back[:, 2]
-        return (located / scale).astype(np.float32)
+        return (located / scale).astype(np.float32), seen
 
     def read(self, image: ImageInput, *, keep_card_image: bool = False) -> ReadResult:
         """Read one card. Raises an :class:`~ktp_ocr.errors.InputError` subclass when it can't."""
@@ -193,10 +197,11 @@ class Reader:
             found = find_card(pixels)
         best: _Reading | None = None
         quad: Any = None
+        seen_ktp = False
         if found is not None:
             best, quad = self._read_quad(pixels, found.quad, timer), found.quad
         if best is None or best.labels < GOOD_LABELS:
-            located = self._locate_by_text(pixels, timer)
+            located, seen_ktp = self._locate_by_text(pixels, timer)
             if located is not None:
                 other = self._read_quad(pixels, located, timer, hint=False)
                 if best is None or other.labels > best.labels:
@@ -213,7 +218,7 @@ class Reader:
             assign = layout.assign_by_content if by_content else layout.assign
             raw = assign(best.lines, _size(best.card))
         if by_content and not raw:
-            raise _refusal(best, fraction)
+            raise _refusal(best, fraction, seen_ktp=seen_ktp)
         with timer.stage("quality"):
             quality = assess(best.card, card_fraction=fraction, source_width=_width(quad))
         return self._interpret(
@@ -465,7 +470,8 @@ def _refuse_if_hopeless(
         raise error(worst.message, code=worst.code)
 
 
-def _refusal(reading: _Reading, fraction: float | None) -> Exception:
+def _refusal(reading: _Reading, fraction: float | None, *, seen_ktp: bool = False) -> Exception:
+    """Why a card cannot be read, in words a person can act on, with a stable code."""
     if fraction is not None:
         verdicts = [
             v for v in assess(reading.card, card_fraction=fraction) if v.severity == "reject"
@@ -473,6 +479,12 @@ def _refusal(reading: _Reading, fraction: float | None) -> Exception:
         if verdicts:
             error = CardNotFound if verdicts[0].code == "card_too_small" else UnreadableCard
             return error(verdicts[0].message, code=verdicts[0].code)
+    if seen_ktp or _ktp_evidence(reading.lines):
+        return UnreadableCard(
+            "A KTP is in the picture but too little of it could be read: move closer so the "
+            "card fills most of the frame, in even light, and hold the phone still.",
+            code="text_unreadable",
+        )
     if len(reading.lines) < MIN_LABELS:
         return CardNotFound(
             "No identity card was found in the image: photograph the whole card, flat, filling "
@@ -491,6 +503,16 @@ def _refusal(reading: _Reading, fraction: float | None) -> Exception:
         "identity card.",
         code="not_ktp",
     )
+
+
+#: A NIK's sixteen digits in one run, or a line starting with the card's header word in
+#: capitals: text only a KTP prints (phone numbers are shorter, news prints ``provinsi`` lower).
+_KTP_TEXT = re.compile(r"\d{16}|^:?PROVINSI")
+
+
+def _ktp_evidence(lines: Sequence[OcrLine]) -> bool:
+    """Whether the text read shows a KTP is there, too small or blurred to read as one."""
+    return any(_KTP_TEXT.search(line.text.replace(" ", "")) for line in lines)
 
 
 def _read_file(path: Path, max_bytes: int) -> bytes:

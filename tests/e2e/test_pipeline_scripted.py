@@ -14,7 +14,13 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from ktp_ocr.errors import CardNotFound, CorruptImage, InputError, UnsupportedImage
+from ktp_ocr.errors import (
+    CardNotFound,
+    CorruptImage,
+    InputError,
+    UnreadableCard,
+    UnsupportedImage,
+)
 from ktp_ocr.ocr import ScriptedEngine
 from ktp_ocr.pipeline import Reader
 from ktp_ocr.synth import SynthCard, make_card
@@ -233,3 +239,25 @@ def test_nik_contradicting_the_printed_birth_date_is_withheld(scan_cards, region
     assert misread in result.fields[FieldName.NIK].raw
     failed = {c.code for c in result.checks if c.passed is False}
     assert "nik_birthdate_match" in failed
+
+
+@pytest.mark.parametrize(
+    ("text", "seen", "code"),
+    [
+        ("3319062810570120", False, "text_unreadable"),  # a NIK: too small to read, but there
+        ("PROVINSI JAWA TENGAH", False, "text_unreadable"),
+        ("TOTAL BELANJA", True, "text_unreadable"),  # the locating pass saw the NIK
+        ("HUBUNGI 081234567890", False, "not_ktp"),  # a phone number is no NIK
+        ("berita provinsi hari ini", False, "not_ktp"),  # news prints the word in lower case
+    ],
+)
+def test_a_ktp_too_small_to_read_is_not_called_no_ktp(text: str, seen: bool, code: str) -> None:
+    """Regression: a photo with the card a few hundred pixels wide, whose NIK or header could
+    be read but no label, was refused as "not a KTP"."""
+    from ktp_ocr.pipeline import _Reading, _refusal
+
+    card = np.full((630, 1000, 3), 235, np.uint8)
+    lines = [OcrLine("TOTAL BELANJA 25.000", BBox(100, 100, 600, 140), 0.95)] * 3
+    lines.append(OcrLine(text, BBox(100, 300, 600, 340), 0.9))
+    error = _refusal(_Reading(card, lines, 0), None, seen_ktp=seen)
+    assert isinstance(error, (CardNotFound, UnreadableCard)) and error.code == code
