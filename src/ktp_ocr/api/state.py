@@ -28,7 +28,7 @@ from ktp_ocr.api.problems import BadUpload, ServiceBusy, UploadTooSmall
 from ktp_ocr.api.ratelimit import Limiter
 from ktp_ocr.config import Settings
 from ktp_ocr.errors import RegionStoreError, UnsupportedImage
-from ktp_ocr.imaging.load import detect_format
+from ktp_ocr.imaging.load import detect_format, refuse_heif
 from ktp_ocr.ocr.base import OcrEngine
 from ktp_ocr.regions.base import RegionRepository
 from ktp_ocr.types import ReadResult
@@ -126,12 +126,7 @@ def check_image(data: bytes, settings: Settings) -> None:
         raise BadUpload("The uploaded file is empty: send the photo again.", code="empty_file")
     fmt = detect_format(data)
     allowed = {f.upper() for f in settings.allowed_image_formats}
-    if fmt == "HEIF":
-        raise UnsupportedImage(
-            "HEIC/HEIF photos are not supported: send the photo as JPEG or PNG "
-            "(on an iPhone: Settings > Camera > Formats > Most Compatible).",
-            code="heic_not_supported",
-        )
+    refuse_heif(fmt)
     if fmt is None or fmt not in allowed:
         what = "not an image" if fmt is None else f"a {fmt} file"
         raise UnsupportedImage(

@@ -92,6 +92,16 @@ def detect_format(data: bytes) -> str | None:
     return None
 
 
+def refuse_heif(fmt: str | None) -> None:
+    """Refuse a HEIC/HEIF photo (``fmt`` from :func:`detect_format`) with how to avoid one."""
+    if fmt == "HEIF":
+        raise UnsupportedImage(
+            "HEIC/HEIF photos are not supported: send the photo as JPEG or PNG "
+            "(on an iPhone: Settings > Camera > Formats > Most Compatible).",
+            code="heic_not_supported",
+        )
+
+
 def load_image(data: bytes, *, max_bytes: int, max_pixels: int) -> NDArray[np.uint8]:
     """Decode an uploaded image into an upright BGR ``uint8`` array of shape ``(h, w, 3)``.
 
@@ -117,12 +127,7 @@ def load_image(data: bytes, *, max_bytes: int, max_pixels: int) -> NDArray[np.ui
             code="file_too_large",
         )
     fmt = detect_format(data)
-    if fmt == "HEIF":
-        raise UnsupportedImage(
-            "HEIC/HEIF photos are not supported: send the photo as JPEG or PNG "
-            "(on an iPhone: Settings > Camera > Formats > Most Compatible).",
-            code="heic_not_supported",
-        )
+    refuse_heif(fmt)
     if fmt is None or fmt not in _OPENERS:
         what = "a PDF" if fmt == "PDF" else "not an image"
         raise UnsupportedImage(
