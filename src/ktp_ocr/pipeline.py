@@ -171,12 +171,12 @@ class Reader:
         with timer.stage("locate"):
             lines = self.engine.recognize(np.ascontiguousarray(small))
         seen = _ktp_evidence(lines)
-        corners = layout.card_quad_from_text(lines)
-        if corners is None:
+        found = layout.card_from_text(lines)
+        if found is None:
             return None, seen
+        corners, angle = found
         located = np.array(corners, dtype=np.float64)
-        angle = layout.reading_angle(lines)
-        if angle is not None and abs(angle) > TURNED_TEXT_DEGREES:
+        if abs(angle) > TURNED_TEXT_DEGREES:
             # The card is turned (a quarter or upside down): most of its lines were read from
             # crops the wrong way up, so its extent rests on a few short labels. Turn the
             # picture upright by the angle just found and read it once more.

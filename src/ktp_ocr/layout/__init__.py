@@ -7,6 +7,7 @@ does (``content``); ``frame`` finds the card from its text when its outline cann
 from ktp_ocr.layout.content import assign_by_content
 from ktp_ocr.layout.frame import (
     CARD_ASPECT,
+    card_from_text,
     card_quad_from_text,
     reading_angle,
     rotate_point,
@@ -19,6 +20,7 @@ __all__ = [
     "ROW_ORDER",
     "assign",
     "assign_by_content",
+    "card_from_text",
     "card_quad_from_text",
     "label_count",
     "label_spellings",

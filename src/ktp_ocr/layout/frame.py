@@ -221,12 +221,21 @@ def reading_angle(lines: Sequence[OcrLine]) -> float | None:
     return None if found is None else found.angle
 
 
-def card_quad_from_text(lines: Sequence[OcrLine]) -> tuple[Point, Point, Point, Point] | None:
+Quad = tuple[Point, Point, Point, Point]
+
+
+def card_quad_from_text(lines: Sequence[OcrLine]) -> Quad | None:
     """Where the card probably is, from its largest block of text.
 
     Four corners (TL, TR, BR, BL along the text direction) in the lines' coordinates, or None
     when the text gives no direction.
     """
+    found = card_from_text(lines)
+    return None if found is None else found[0]
+
+
+def card_from_text(lines: Sequence[OcrLine]) -> tuple[Quad, float] | None:
+    """:func:`card_quad_from_text` and :func:`reading_angle` from one look at the lines."""
     found = _frame(lines)
     if found is None:
         return None
@@ -255,4 +264,4 @@ def card_quad_from_text(lines: Sequence[OcrLine]) -> tuple[Point, Point, Point, 
         x0 = left - width * _LABEL_MARGIN  # labels start just inside the card's left edge
     corners = ((x0, y0), (x0 + width, y0), (x0 + width, y0 + height), (x0, y0 + height))
     tl, tr, br, bl = (rotate_point(p, angle) for p in corners)
-    return (tl, tr, br, bl)
+    return (tl, tr, br, bl), angle
