@@ -213,7 +213,10 @@ class Reader:
         fraction = (
             None if quad is None else _quad_area(quad) / float(pixels.shape[0] * pixels.shape[1])
         )
-        by_content = best.labels < MIN_LABELS
+        by_content = (
+            best.labels < MIN_LABELS
+            and layout.rows_labelled(best.lines, _size(best.card)) < MIN_LABELS
+        )
         with timer.stage("layout"):
             assign = layout.assign_by_content if by_content else layout.assign
             raw = assign(best.lines, _size(best.card))

@@ -346,3 +346,69 @@ def test_blood_label_glued_to_the_sex_hands_over_the_place_after_it() -> None:
     place = raw[FieldName.GOLONGAN_DARAH]
     assert place.text == "" and place.box is not None
     assert place.box.x0 < glued.box.x1 < place.box.x1
+
+
+# Labels too blurred to match alone are placed by their row in the label column.
+_BLURRED = {
+    "Jenis Kelamin": "jume krianin",
+    "Alamat": "Aljmal",
+    "Kel/Desa": "KoDeaa",
+    "Kecamatan": "Nzcamatas",
+    "Agama": "Agarna",
+    "Pekerjaan": "Peserasn",
+}
+
+
+def _blurred_card() -> tuple[list[OcrLine], tuple[float, float], dict[str, str]]:
+    """Only NIK and Nama read in the label column; the rest blurred, or glued to values and gone."""
+    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    glued = ("Tempat/Tgl", "Status", "Kewarganegaraan", "Berlaku", "RT/RW")
+    kept = [
+        OcrLine(_BLURRED.get(ln.text, ln.text), ln.box, ln.confidence)
+        for ln in lines
+        if not ln.text.startswith(glued)
+    ]
+    return kept, size, expected
+
+
+def test_blurred_labels_take_their_rows_by_order() -> None:
+    lines, size, expected = _blurred_card()
+    assert layout.label_count(lines) == 3  # NIK, Nama and Gol. Darah
+    assert layout.rows_labelled(lines, size) == 3 + len(_BLURRED)
+    got = _texts(layout.assign(lines, size))
+    for field in ("alamat", "rt_rw", "kelurahan_desa", "kecamatan", "agama", "pekerjaan"):
+        assert got[field] == expected[field], field
+
+
+def test_without_blurred_labels_rows_would_be_guessed_from_the_nik() -> None:
+    """The NIK row is taller than the others: counting rows from it alone lands between rows."""
+    lines, size, expected = _blurred_card()
+    bare = [ln for ln in lines if ln.text not in _BLURRED.values()]
+    got = _texts(layout.assign(bare, size))
+    assert got.get("pekerjaan") != expected["pekerjaan"]
+
+
+@pytest.mark.parametrize("stray", ["Agarna", "kamis lurah lampir", "pak motor servis"])
+def test_text_in_the_label_column_that_does_not_look_like_its_row_is_not_a_label(
+    stray: str,
+) -> None:
+    """A label-like word on another label's row, or a newspaper line, anchors nothing."""
+    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    changed = [
+        OcrLine(stray, ln.box, ln.confidence) if ln.text == "Pekerjaan" else ln for ln in lines
+    ]
+    assert layout.rows_labelled(changed, size) == layout.rows_labelled(lines, size) - 1
+    assert _texts(layout.assign(changed, size)) == expected
+
+
+def test_no_rows_counted_from_labels_not_spaced_like_rows() -> None:
+    """A crop that squeezed the NIK and Nama together gives no spacing to count rows by."""
+    lines, size, _ = _blurred_card()
+    nik = next(ln for ln in lines if ln.text == "NIK")
+    squeezed = [
+        OcrLine(ln.text, ln.box.translated(0, nik.box.cy + 5 - ln.box.cy), ln.confidence)
+        if ln.text == "Nama"
+        else ln
+        for ln in lines
+    ]
+    assert layout.rows_labelled(squeezed, size) == layout.label_count(squeezed)

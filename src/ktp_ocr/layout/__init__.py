@@ -13,7 +13,14 @@ from ktp_ocr.layout.frame import (
     rotate_point,
     text_angle,
 )
-from ktp_ocr.layout.labels import ROW_ORDER, assign, label_count, label_spellings, match_label
+from ktp_ocr.layout.labels import (
+    ROW_ORDER,
+    assign,
+    label_count,
+    label_spellings,
+    match_label,
+    rows_labelled,
+)
 
 __all__ = [
     "CARD_ASPECT",
@@ -27,5 +34,6 @@ __all__ = [
     "match_label",
     "reading_angle",
     "rotate_point",
+    "rows_labelled",
     "text_angle",
 ]
