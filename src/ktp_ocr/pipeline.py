@@ -23,18 +23,21 @@ from ktp_ocr import layout
 from ktp_ocr.checks import check_card, score_card
 from ktp_ocr.config import Settings
 from ktp_ocr.errors import CardNotFound, ImageTooLarge, InputError, UnreadableCard
-from ktp_ocr.fields.nik import InvalidNik, mask_nik, parse_nik, read_nik
+from ktp_ocr.fields.dates import parse_birth_place_date
+from ktp_ocr.fields.nik import InvalidNik, format_nik, mask_nik, parse_nik, read_nik
 from ktp_ocr.fields.parse import parse_fields
+from ktp_ocr.fields.text import lowered
 from ktp_ocr.imaging.deskew import orientation_hint, rotate180, turn_upright, warp_card
 from ktp_ocr.imaging.detect import find_card
 from ktp_ocr.imaging.load import load_image, to_bgr
-from ktp_ocr.imaging.marks import is_lone_dash
+from ktp_ocr.imaging.marks import BLOT_MIN_ASPECT, is_lone_dash
 from ktp_ocr.imaging.quality import assess
 from ktp_ocr.ocr import OcrEngine, create_engine
 from ktp_ocr.ocr.regionread import NikRegionReader
 from ktp_ocr.regions import RegionRepository
 from ktp_ocr.types import (
     CARD_FIELDS,
+    BBox,
     FieldName,
     FieldValue,
     KtpCard,
@@ -63,6 +66,12 @@ MIN_LABELS = 3
 GOOD_LABELS = 9
 #: Confidence of a blood type read as a lone dash from the pixels (no text was recognised).
 DASH_CONFIDENCE = 0.8
+#: Sizes a line is read again at when the NIK and the printed birth date disagree ...
+REREAD_SCALES = (0.75, 1.5, 2.0)
+#: ... cut with this share of its height around it.
+REREAD_PAD = 0.4
+#: ... and when it is only a blot at the dash's place (blur rounded it; nothing letter-sized).
+BLOT_CONFIDENCE = 0.6
 #: Confidence factor of fields placed by their content because no label could be read.
 CONTENT_CONFIDENCE = 0.85
 #: A card whose text reads with a mean confidence under this is unreadable, not "not a KTP".
@@ -263,6 +272,13 @@ class Reader:
             fields = self._respace_birthplace(fields)
         with timer.stage("checks"):
             checks = check_card(fields, nik, matches, today=self.today)
+        if _contradicted(checks) and nik is not None:
+            with timer.stage("reread"):
+                settled = self._settle_birth_date(reading.card, raw, fields, nik, checks)
+            if settled is not None:
+                fields = settled
+                checks = check_card(fields, nik, matches, today=self.today)
+        with timer.stage("checks"):
             if _contradicted(checks):
                 fields, nik = _withhold_nik(fields), None
             score = score_card(fields, checks)
@@ -361,6 +377,62 @@ class Reader:
         )
         return {**fields, FieldName.NIK: chosen}
 
+    def _reread(self, card: NDArray[np.uint8], box: BBox) -> Iterator[str]:
+        """The line in ``box`` read again at other sizes: one text per size, as they come."""
+        pad = box.height * REREAD_PAD
+        h, w = card.shape[:2]
+        x0, y0 = max(int(box.x0 - pad), 0), max(int(box.y0 - pad), 0)
+        x1, y1 = min(int(box.x1 + pad), w), min(int(box.y1 + pad), h)
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return
+        crop = card[y0:y1, x0:x1]
+        for scale in REREAD_SCALES:
+            interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+            sized = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=interpolation)
+            lines = sorted(self.engine.recognize(np.ascontiguousarray(sized)), key=_left)
+            yield " ".join(line.text for line in lines)
+
+    def _settle_birth_date(
+        self,
+        card: NDArray[np.uint8],
+        raw: Mapping[FieldName, RawField],
+        fields: dict[FieldName, FieldValue[Any]],
+        nik: Nik,
+        checks: Sequence[Any],
+    ) -> dict[FieldName, FieldValue[Any]] | None:
+        """The printed birth date read again when it alone contradicts the NIK, or None.
+
+        Both lines are read again at other sizes. The NIK stands only if every reading of it
+        gives the same digits, and the birth date is taken only from a reading that agrees with
+        it: two lines read alike, so a blurred date digit does not cost a NIK read right.
+        Otherwise nothing says which reading is wrong, and the NIK is withheld.
+        """
+        failed = {c.code for c in checks if c.passed is False}
+        born = fields[FieldName.TANGGAL_LAHIR]
+        nik_raw = raw.get(FieldName.NIK)
+        if (
+            failed & CONTRADICTIONS != {"nik_birthdate_match"}
+            or born.box is None
+            or nik_raw is None
+        ):
+            return None
+        if nik_raw.box is None:
+            return None
+        digits = [re.sub(r"\D", "", text) for text in self._reread(card, nik_raw.box)]
+        if not digits or any(d != format_nik(nik) for d in digits):
+            return None
+        for text in self._reread(card, born.box):
+            again = parse_birth_place_date(text, confidence=born.confidence)[1]
+            if again.value == nik.birth_date:
+                issues = (*born.issues, "tanggal_lahir_reread")
+                return {
+                    **fields,
+                    FieldName.TANGGAL_LAHIR: replace(
+                        born, value=again.value, confidence=lowered(born.confidence), issues=issues
+                    ),
+                }
+        return None
+
     def _respace_birthplace(
         self, fields: dict[FieldName, FieldValue[Any]]
     ) -> dict[FieldName, FieldValue[Any]]:
@@ -442,6 +514,10 @@ def _text(fields: Mapping[FieldName, FieldValue[Any]], name: FieldName) -> str |
 
 def _failed(checks: Sequence[Any]) -> set[str]:
     return {c.code for c in checks if c.passed is False}
+
+
+def _left(line: OcrLine) -> float:
+    return line.box.x0
 
 
 def _decoded_nik(fv: FieldValue[Any] | None, today: date) -> Nik | None:
@@ -552,12 +628,18 @@ def _withhold_nik(fields: dict[FieldName, FieldValue[Any]]) -> dict[FieldName, F
 def _blood_dash(
     card: NDArray[np.uint8], raw: dict[FieldName, RawField]
 ) -> dict[FieldName, RawField]:
-    """An empty blood type whose place shows one short bar is the printed ``-``."""
+    """An empty blood type whose place shows one short bar is the printed ``-``.
+
+    A blot there, with nothing as tall as a letter, is the dash too, less sure: a blood group
+    is a letter, and blur rounds a short bar off before it loses a letter.
+    """
     blood = raw.get(FieldName.GOLONGAN_DARAH)
     if blood is None or blood.text or blood.box is None:
         return raw
-    if is_lone_dash(card, blood.box, blood.box.height):
-        return {**raw, FieldName.GOLONGAN_DARAH: RawField("-", blood.box, DASH_CONFIDENCE)}
+    for aspect, confidence in ((None, DASH_CONFIDENCE), (BLOT_MIN_ASPECT, BLOT_CONFIDENCE)):
+        extra = {} if aspect is None else {"min_aspect": aspect}
+        if is_lone_dash(card, blood.box, blood.box.height, **extra):
+            return {**raw, FieldName.GOLONGAN_DARAH: RawField("-", blood.box, confidence)}
     return raw
 
 

@@ -261,3 +261,53 @@ def test_a_ktp_too_small_to_read_is_not_called_no_ktp(text: str, seen: bool, cod
     lines.append(OcrLine(text, BBox(100, 300, 600, 340), 0.9))
     error = _refusal(_Reading(card, lines, 0), None, seen_ktp=seen)
     assert isinstance(error, (CardNotFound, UnreadableCard)) and error.code == code
+
+
+def _misread_birth_date(card: SynthCard, rereads: Sequence[str]) -> ScriptedEngine:
+    """The whole card read with a wrong birth year; the lines read again give ``rereads``."""
+    born = card.truth.tanggal_lahir
+    assert born is not None
+    printed = born.strftime("%d-%m-%Y")
+    wrong = born.replace(year=born.year - 1 if born.year > 1950 else born.year + 1)
+    misread = wrong.strftime("%d-%m-%Y")
+    again = iter(rereads)
+
+    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
+        if image.shape[0] < card.card_size[1] / 3:  # a crop of one line, read again
+            text = next(again)
+            return [OcrLine(text, BBox(0, 0, image.shape[1], image.shape[0]), 0.9)]
+        lines = _true_lines(card).recognize(image)
+        return [OcrLine(ln.text.replace(printed, misread), ln.box, ln.confidence) for ln in lines]
+
+    return ScriptedEngine(script)
+
+
+def test_a_misread_birth_date_is_read_again(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a NIK read right was withheld because a blurred birth-date digit was not."""
+    card = scan_cards[1]
+    nik, born = str(card.truth.nik), card.truth.tanggal_lahir
+    assert born is not None
+    rereads = [nik] * 3 + ["KOTA 01-01-1900", born.strftime("%d-%m-%Y")]
+    result = Reader(_misread_birth_date(card, rereads), region_repo, today=TODAY).read(card.jpeg)
+    assert result.card.nik == nik
+    assert result.card.tanggal_lahir == born
+    assert "tanggal_lahir_reread" in result.fields[FieldName.TANGGAL_LAHIR].issues
+    assert "nik_birthdate_match" not in {c.code for c in result.checks if c.passed is False}
+    assert "reread" in result.timings
+
+
+@pytest.mark.parametrize("case", ["nik_unsteady", "date_never_agrees"])
+def test_without_two_readings_agreeing_the_nik_is_withheld(
+    scan_cards, region_repo, case: str
+) -> None:  # type: ignore[no-untyped-def]
+    card = scan_cards[1]
+    nik, born = str(card.truth.nik), card.truth.tanggal_lahir
+    assert born is not None
+    printed = born.strftime("%d-%m-%Y")
+    if case == "nik_unsteady":  # one reading of the NIK gives other digits
+        rereads = [nik, nik[:-1] + str((int(nik[-1]) + 1) % 10), nik] + [printed] * 3
+    else:
+        rereads = [nik] * 3 + ["KOTA 31-02-1990", "", "KOTA"]
+    result = Reader(_misread_birth_date(card, rereads), region_repo, today=TODAY).read(card.jpeg)
+    assert result.card.nik is None
+    assert "nik_contradicts_card" in result.fields[FieldName.NIK].issues

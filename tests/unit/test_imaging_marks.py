@@ -6,8 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
-from ktp_ocr.imaging.marks import is_lone_dash
-from ktp_ocr.types import BBox
+from ktp_ocr.imaging.marks import BLOT_MIN_ASPECT, is_lone_dash
+from ktp_ocr.pipeline import BLOT_CONFIDENCE, DASH_CONFIDENCE, _blood_dash
+from ktp_ocr.types import BBox, FieldName, RawField
 
 
 def _place(draw: str) -> np.ndarray:
@@ -72,7 +73,36 @@ def test_letter_cut_by_the_left_edge_is_not_a_mark() -> None:
     assert not is_lone_dash(img, BBox(0, 0, 90, 30), 30.0)
 
 
-def test_a_square_blot_is_not_a_dash() -> None:
-    img = _place("")
+def test_a_square_blot_is_a_dash_only_when_asked_to_take_blots() -> None:
+    """Blur rounds a short dash into a blot: taken only with the blot aspect (less surely)."""
+    img = _place("colon")
     cv2.rectangle(img, (40, 13), (44, 17), (20, 20, 20), -1)
     assert not is_lone_dash(img, BBox(0, 0, 90, 30), 30.0)
+    assert is_lone_dash(img, BBox(0, 0, 90, 30), 30.0, min_aspect=BLOT_MIN_ASPECT)
+
+
+@pytest.mark.parametrize("draw", ["letter", "colon letter", "colon", ""])
+def test_no_blot_dash_without_a_blot(draw: str) -> None:
+    assert not is_lone_dash(_place(draw), BBox(0, 0, 90, 30), 30.0, min_aspect=BLOT_MIN_ASPECT)
+
+
+def test_a_tall_thin_mark_is_not_a_blot() -> None:
+    img = _place("")
+    cv2.rectangle(img, (40, 12), (41, 18), (20, 20, 20), -1)
+    assert not is_lone_dash(img, BBox(0, 0, 90, 30), 30.0, min_aspect=BLOT_MIN_ASPECT)
+
+
+@pytest.mark.parametrize(
+    ("mark", "confidence"),
+    [((20, 14, 31, 17), DASH_CONFIDENCE), ((40, 13, 44, 17), BLOT_CONFIDENCE), (None, None)],
+)
+def test_an_empty_blood_type_place_is_read_from_its_pixels(
+    mark: tuple[int, int, int, int] | None, confidence: float | None
+) -> None:
+    """A clear bar is the dash; a blot is the dash less surely; nothing stays unread."""
+    img = _place("colon")
+    if mark is not None:
+        cv2.rectangle(img, mark[:2], mark[2:], (20, 20, 20), -1)
+    place = RawField("", BBox(0, 0, 90, 30), 0.0)
+    got = _blood_dash(img, {FieldName.GOLONGAN_DARAH: place})[FieldName.GOLONGAN_DARAH]
+    assert (got.text, got.confidence) == (("-", confidence) if confidence else ("", 0.0))

@@ -348,6 +348,26 @@ def test_blood_label_glued_to_the_sex_hands_over_the_place_after_it() -> None:
     assert place.box.x0 < glued.box.x1 < place.box.x1
 
 
+@pytest.mark.parametrize(
+    ("glued", "blood"),
+    [
+        (": PEREMPUAN GoL Durah A", "A"),
+        (": PEREMPUANGoL Daran B", "B"),
+        (": PEREMPUAN GolDaran:AB", "AB"),
+        (": PEREMPUAN GoL Owrah", ""),
+    ],
+)
+def test_blurred_blood_label_glued_to_the_sex_is_split_off(glued: str, blood: str) -> None:
+    """Regression: ``Durah``/``Daran`` kept the blood group glued to the sex, so neither read."""
+    lines, size, _ = _golden()
+    sex = next(ln for ln in lines if ln.text == ": PEREMPUAN")
+    gol = next(ln for ln in lines if ln.text == "Gol. Darah : O")
+    line = OcrLine(glued, sex.box.union(gol.box), 0.9)
+    raw = layout.assign([ln for ln in lines if ln not in (sex, gol)] + [line], size)
+    assert raw[FieldName.JENIS_KELAMIN].text == "PEREMPUAN"
+    assert raw[FieldName.GOLONGAN_DARAH].text == blood
+
+
 # Labels too blurred to match alone are placed by their row in the label column.
 _BLURRED = {
     "Jenis Kelamin": "jume krianin",

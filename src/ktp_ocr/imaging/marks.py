@@ -13,6 +13,8 @@ Mark = tuple[int, int, int, int, int]
 
 #: A dash is at least this many times wider than high (blur rounds a short dash off) ...
 DASH_MIN_ASPECT = 1.1
+#: A blurred dash may be a round blot; it is taken (less surely) when at least this wide.
+BLOT_MIN_ASPECT = 0.7
 #: ... no taller than this share of the text height ...
 DASH_MAX_HEIGHT = 0.35
 #: ... at least this share of it wide ...
@@ -44,11 +46,14 @@ def _components(crop: NDArray[np.uint8]) -> list[Mark]:
     return [tuple(int(v) for v in stats[i]) for i in range(1, count)]  # type: ignore[misc]
 
 
-def is_lone_dash(card: NDArray[np.uint8], box: BBox, text_height: float) -> bool:
+def is_lone_dash(
+    card: NDArray[np.uint8], box: BBox, text_height: float, *, min_aspect: float = DASH_MIN_ASPECT
+) -> bool:
     """Whether the only mark inside ``box`` (besides a ``:`` and specks) is a short bar.
 
-    The bar must be no taller than a third of the text, wider than it is tall, sit at the
-    text's middle height, and have no mark above or below it (that would be a colon).
+    The bar must be no taller than a third of the text, ``min_aspect`` times wider than it is
+    tall (:data:`BLOT_MIN_ASPECT` also takes the round blot blur makes of a short dash), sit
+    at the text's middle height, and have no mark above or below it (that would be a colon).
     """
     h, w = card.shape[:2]
     x0, y0 = max(int(box.x0), 0), max(int(box.y0), 0)
@@ -72,7 +77,7 @@ def is_lone_dash(card: NDArray[np.uint8], box: BBox, text_height: float) -> bool
     dashes = [
         c
         for c in small
-        if c[2] >= DASH_MIN_ASPECT * c[3]
+        if c[2] >= min_aspect * c[3]
         and c[2] >= DASH_MIN_WIDTH * text_height
         and DASH_BAND[0] * rows <= c[1] + c[3] / 2 <= DASH_BAND[1] * rows
         and not _stacked(c, small)

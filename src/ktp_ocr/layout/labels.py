@@ -65,7 +65,10 @@ HEADER_MAX_Y = 0.2
 
 _ALNUM = re.compile(r"[A-Z0-9]")
 _DATE_LIKE = re.compile(r"\d{1,2}\s*[-./ ]\s*\d{1,2}\s*[-./ ]\s*\d{2,4}")
-_GOL_DARAH = re.compile(r"G[O0]L\s*[.,]?\s*(?:ONGAN\s*)?D[A4]R[A4]H\s*[:;.]?", re.IGNORECASE)
+#: The Gol. Darah label, also blurred (``GoL Durah``, ``GolDaran:``, ``GoL Owrah``).
+_GOL_DARAH = re.compile(
+    r"[GC][O0][L1I]\s*[.,]?\s*(?:ONGAN\s*)?[DO0][A-Z4.]{2,4}?[HN]\b\s*[:;.]?", re.IGNORECASE
+)
 _PROVINSI = re.compile(r"^\s*P[R]?[O0]V[I1l]N[S5][I1l]\b", re.IGNORECASE)
 
 
