@@ -66,6 +66,11 @@ MIN_LABELS = 3
 GOOD_LABELS = 9
 #: Confidence of a blood type read as a lone dash from the pixels (no text was recognised).
 DASH_CONFIDENCE = 0.8
+#: Share of the photo's height and width each of the four tiles of the last locating look
+#: covers (they overlap, so a card across the middle is whole in one of them) ...
+TILE_SHARE = 0.6
+#: ... and the long side each tile is resized to.
+LOCATE_TILE_SIDE = 1100
 #: Sizes a line is read again at when the NIK and the printed birth date disagree ...
 REREAD_SCALES = (0.75, 1.5, 2.0)
 #: ... cut with this share of its height around it.
@@ -197,6 +202,29 @@ class Reader:
                 located = np.array(again, dtype=np.float64) @ back[:, :2].T + back[:, 2]
         return (located / scale).astype(np.float32), seen
 
+    def _locate_in_tiles(self, image: NDArray[np.uint8], timer: _Timer) -> tuple[Any, bool]:
+        """The card's corners from its text read in overlapping quarters of the photo, or None.
+
+        The last try before a refusal: a card a few hundred pixels wide in a large photo has
+        text too small for the detector once the whole photo is scaled down to one look, so
+        each quarter is looked at on its own (a bounded four more looks, on this path only).
+        """
+        h, w = image.shape[:2]
+        th, tw = round(h * TILE_SHARE), round(w * TILE_SHARE)
+        lines: list[OcrLine] = []
+        with timer.stage("locate_tiles"):
+            for y0 in (0, h - th):
+                for x0 in (0, w - tw):
+                    tile = image[y0 : y0 + th, x0 : x0 + tw]
+                    k = LOCATE_TILE_SIDE / max(th, tw)
+                    interpolation = cv2.INTER_AREA if k < 1 else cv2.INTER_CUBIC
+                    sized = cv2.resize(tile, None, fx=k, fy=k, interpolation=interpolation)
+                    for line in self.engine.recognize(np.ascontiguousarray(sized)):
+                        lines.append(_placed(line, k, x0, y0))
+        found = layout.card_from_text(lines)
+        corners = None if found is None else np.array(found[0], dtype=np.float32)
+        return corners, _ktp_evidence(lines)
+
     def read(self, image: ImageInput, *, keep_card_image: bool = False) -> ReadResult:
         """Read one card. Raises an :class:`~ktp_ocr.errors.InputError` subclass when it can't."""
         timer = _Timer()
@@ -215,7 +243,14 @@ class Reader:
                 other = self._read_quad(pixels, located, timer, hint=False)
                 if best is None or other.labels > best.labels:
                     best, quad = other, located
-            elif best is None:
+            if best is None or best.labels < MIN_LABELS:
+                closer, seen_closer = self._locate_in_tiles(pixels, timer)
+                seen_ktp = seen_ktp or seen_closer
+                if closer is not None:
+                    other = self._read_quad(pixels, closer, timer, hint=False)
+                    if best is None or other.labels > best.labels:
+                        best, quad = other, closer
+            if best is None:
                 h, w = pixels.shape[:2]
                 whole = pixels if w >= h else np.ascontiguousarray(np.rot90(pixels))
                 best = self._read_quad(whole, _full_quad(whole), timer)
@@ -514,6 +549,14 @@ def _text(fields: Mapping[FieldName, FieldValue[Any]], name: FieldName) -> str |
 
 def _failed(checks: Sequence[Any]) -> set[str]:
     return {c.code for c in checks if c.passed is False}
+
+
+def _placed(line: OcrLine, scale: float, dx: float, dy: float) -> OcrLine:
+    """A line read in a tile resized by ``scale``, in the coordinates of the whole picture."""
+    quad = line.quad
+    if quad is not None:
+        quad = tuple((x / scale + dx, y / scale + dy) for x, y in quad)  # type: ignore[assignment]
+    return OcrLine(line.text, line.box.scaled(1 / scale).translated(dx, dy), line.confidence, quad)
 
 
 def _left(line: OcrLine) -> float:
