@@ -27,7 +27,13 @@ from ktp_ocr.fields.dates import parse_birth_place_date
 from ktp_ocr.fields.nik import InvalidNik, format_nik, mask_nik, parse_nik, read_nik
 from ktp_ocr.fields.parse import parse_fields
 from ktp_ocr.fields.text import lowered
-from ktp_ocr.imaging.deskew import orientation_hint, rotate180, turn_upright, warp_card
+from ktp_ocr.imaging.deskew import (
+    card_to_image,
+    orientation_hint,
+    rotate180,
+    turn_upright,
+    warp_card,
+)
 from ktp_ocr.imaging.detect import find_card
 from ktp_ocr.imaging.load import load_image, to_bgr
 from ktp_ocr.imaging.marks import BLOT_MIN_ASPECT, is_lone_dash
@@ -71,6 +77,9 @@ DASH_CONFIDENCE = 0.8
 TILE_SHARE = 0.6
 #: ... and the long side each tile is resized to.
 LOCATE_TILE_SIDE = 1100
+#: A card placed again from its own reading is read again when a corner moves this share of
+#: its width.
+REFINE_MIN_SHIFT = 0.04
 #: Sizes a line is read again at when the NIK and the printed birth date disagree ...
 REREAD_SCALES = (0.75, 1.5, 2.0)
 #: ... cut with this share of its height around it.
@@ -116,6 +125,7 @@ class _Reading:
     card: NDArray[np.uint8]
     lines: Sequence[OcrLine]
     labels: int
+    turned: bool = False  # the flattened card was read turned 180 degrees
 
 
 class Reader:
@@ -162,13 +172,14 @@ class Reader:
         When the reading looks partial, the card is read once more turned 180 degrees and the
         reading with more labels is kept.
         """
-        first = rotate180(card) if hint and orientation_hint(card) < 0 else card
+        turned = hint and orientation_hint(card) < 0
+        first = rotate180(card) if turned else card
         with timer.stage("ocr"):
-            reading = self._ocr(first)
+            reading = replace(self._ocr(first), turned=turned)
         if reading.labels >= GOOD_LABELS:
             return reading
         with timer.stage("ocr_retry"):
-            other = self._ocr(rotate180(first))
+            other = replace(self._ocr(rotate180(first)), turned=not turned)
         return other if other.labels > reading.labels else reading
 
     def _locate_by_text(self, image: NDArray[np.uint8], timer: _Timer) -> tuple[Any, bool]:
@@ -201,6 +212,33 @@ class Reader:
                 back = cv2.invertAffineTransform(forward)
                 located = np.array(again, dtype=np.float64) @ back[:, :2].T + back[:, 2]
         return (located / scale).astype(np.float32), seen
+
+    def _refined(
+        self, image: NDArray[np.uint8], reading: _Reading, quad: Any, timer: _Timer
+    ) -> tuple[_Reading, Any] | None:
+        """The card placed again from its own reading, and read there, when that moves it.
+
+        A card placed from the few lines of a look at the whole photo can be cut short (rows
+        missing at its bottom). Its reading holds many more lines, read at full size: the card
+        they place is truer. One more read, kept when it finds more labels (or as many, when
+        it found enough to be a card).
+        """
+        h, w = reading.card.shape[:2]
+        back = card_to_image(np.asarray(quad, np.float64), width=CARD_WIDTH)
+        lines = [_to_photo(line, back, w, h, reading.turned) for line in reading.lines]
+        found = layout.card_from_text([line for line in lines if line is not None])
+        if found is None:
+            return None
+        corners = np.array(found[0], dtype=np.float32)
+        old = np.asarray(quad, np.float64).reshape(4, 2)
+        side = float(np.linalg.norm(corners[1] - corners[0]))
+        shifts = [float(np.min(np.linalg.norm(old - c, axis=1))) for c in corners]
+        if side <= 0 or max(shifts) < REFINE_MIN_SHIFT * side:
+            return None
+        with timer.stage("refine"):
+            again = self._read_quad(image, corners, timer, hint=False)
+        better = again.labels > reading.labels or again.labels == reading.labels >= MIN_LABELS
+        return (again, corners) if better else None
 
     def _locate_in_tiles(self, image: NDArray[np.uint8], timer: _Timer) -> tuple[Any, bool]:
         """The card's corners from its text read in overlapping quarters of the photo, or None.
@@ -235,6 +273,7 @@ class Reader:
         best: _Reading | None = None
         quad: Any = None
         seen_ktp = False
+        by_text = False  # the card was placed from its text, not from its outline
         if found is not None:
             best, quad = self._read_quad(pixels, found.quad, timer), found.quad
         if best is None or best.labels < GOOD_LABELS:
@@ -242,18 +281,22 @@ class Reader:
             if located is not None:
                 other = self._read_quad(pixels, located, timer, hint=False)
                 if best is None or other.labels > best.labels:
-                    best, quad = other, located
+                    best, quad, by_text = other, located, True
             if best is None or best.labels < MIN_LABELS:
                 closer, seen_closer = self._locate_in_tiles(pixels, timer)
                 seen_ktp = seen_ktp or seen_closer
                 if closer is not None:
                     other = self._read_quad(pixels, closer, timer, hint=False)
                     if best is None or other.labels > best.labels:
-                        best, quad = other, closer
+                        best, quad, by_text = other, closer, True
             if best is None:
                 h, w = pixels.shape[:2]
                 whole = pixels if w >= h else np.ascontiguousarray(np.rot90(pixels))
                 best = self._read_quad(whole, _full_quad(whole), timer)
+        if quad is not None and (by_text or _cut_short(best)):
+            refined = self._refined(pixels, best, quad, timer)
+            if refined is not None:
+                best, quad = refined
         fraction = (
             None if quad is None else _quad_area(quad) / float(pixels.shape[0] * pixels.shape[1])
         )
@@ -549,6 +592,29 @@ def _text(fields: Mapping[FieldName, FieldValue[Any]], name: FieldName) -> str |
 
 def _failed(checks: Sequence[Any]) -> set[str]:
     return {c.code for c in checks if c.passed is False}
+
+
+def _cut_short(reading: _Reading) -> bool:
+    """Whether the card's last labelled row lies (partly) below the flattened card."""
+    h, w = reading.card.shape[:2]
+    last = layout.last_row(reading.lines, (w, h))
+    return last is not None and last[0] + last[1] / 2 > h
+
+
+def _to_photo(
+    line: OcrLine, back: NDArray[np.float64], w: int, h: int, turned: bool
+) -> OcrLine | None:
+    """A line of the flattened card (``w`` x ``h``, read turned or not) in the photo's pixels."""
+    if line.quad is None:
+        return None
+    pts = np.array(line.quad, dtype=np.float64)
+    if turned:
+        pts = np.array([w, h], dtype=np.float64) - pts
+    mapped = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), back).reshape(-1, 2)
+    quad = tuple((float(x), float(y)) for x, y in mapped)
+    xs, ys = mapped[:, 0], mapped[:, 1]
+    box = BBox(float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+    return OcrLine(line.text, box, line.confidence, quad)  # type: ignore[arg-type]
 
 
 def _placed(line: OcrLine, scale: float, dx: float, dy: float) -> OcrLine:

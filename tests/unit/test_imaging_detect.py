@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ktp_ocr.imaging.deskew import (
+    card_to_image,
     deskew,
     estimate_skew,
     orientation_hint,
@@ -263,3 +264,33 @@ def test_turn_upright_levels_content_at_the_angle() -> None:
     turned, _ = turn_upright(image, -45.0)
     ys, xs = np.nonzero(turned[:, :, 0] > 127)
     assert np.ptp(ys) < 8 and np.ptp(xs) > 250
+
+
+@pytest.mark.parametrize("start", [0, 1])
+def test_card_points_map_back_to_the_photo(start: int) -> None:
+    """The flattened card's corners land on the quad's, whichever corner the quad starts at."""
+    quad = np.array([[100, 50], [740, 80], [720, 480], [90, 440]], np.float64)
+    # Starting on a short side (BL -> TL), warp_card starts at the next corner.
+    given = np.array([quad[3], quad[0], quad[1], quad[2]]) if start else quad
+    back = card_to_image(given, width=800)
+    h = round(800 / ID1_ASPECT)
+    corners = np.array([[0, 0], [800, 0], [800, h], [0, h]], np.float64).reshape(-1, 1, 2)
+    mapped = cv2.perspectiveTransform(corners, back).reshape(-1, 2)
+    np.testing.assert_allclose(mapped, quad, atol=1e-6)
+
+
+def test_a_line_of_a_card_read_turned_maps_to_the_right_place() -> None:
+    from ktp_ocr.pipeline import _to_photo
+    from ktp_ocr.types import BBox, OcrLine
+
+    quad = np.array([[0, 0], [1000, 0], [1000, 630], [0, 630]], np.float64)
+    back = card_to_image(quad, width=1000)
+    h = round(1000 / ID1_ASPECT)
+    line = OcrLine("NIK", BBox(10, 20, 110, 60), 0.9, ((10, 20), (110, 20), (110, 60), (10, 60)))
+    upright = _to_photo(line, back, 1000, h, turned=False)
+    turned = _to_photo(line, back, 1000, h, turned=True)
+    assert upright is not None and turned is not None
+    assert upright.box.x0 == pytest.approx(10, abs=1)
+    assert turned.quad is not None and turned.quad[0][0] == pytest.approx(990, abs=1)
+    assert turned.box.y1 == pytest.approx(630 - 20 * 630 / h, abs=1)
+    assert _to_photo(OcrLine("NIK", BBox(0, 0, 1, 1), 0.9), back, 1000, h, turned=False) is None

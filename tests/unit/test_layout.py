@@ -432,3 +432,29 @@ def test_no_rows_counted_from_labels_not_spaced_like_rows() -> None:
         for ln in lines
     ]
     assert layout.rows_labelled(squeezed, size) == layout.label_count(squeezed)
+
+
+@pytest.mark.parametrize("degrees", [0.0, 30.0, -90.0])
+def test_a_card_whose_bottom_rows_were_not_read_is_not_cut_short(degrees: float) -> None:
+    """Regression: with the last rows unread (blurred, or the first crop cut them off), the
+    card placed from its text ended under the last row read, and the next read lost the rest."""
+    lines, size, _ = _load("layout_rapidocr_dejavu.json")
+    top = [ln for ln in lines if ln.box.cy < 430]  # down to Agama: four rows not read
+    corners = layout.card_quad_from_text(_turned(top, degrees))
+    assert corners is not None
+    upright = [layout.rotate_point(p, -degrees) for p in corners]
+    assert max(p[1] for p in upright) >= 581  # the Berlaku Hingga row is inside the card
+    assert 0.85 < (max(p[0] for p in upright) - min(p[0] for p in upright)) / size[0] < 1.3
+
+
+def test_last_row_is_placed_by_the_labels_read() -> None:
+    lines, size, _ = _load("layout_rapidocr_dejavu.json")
+    last = layout.last_row(lines, size)
+    assert last is not None
+    centre, pitch = last
+    assert 552 <= centre <= 581 and 25 < pitch < 40  # where Berlaku Hingga is printed
+    top = [ln for ln in lines if ln.box.cy < 430]
+    cut = layout.last_row(top, (size[0], 440.0))
+    assert cut is not None and cut[0] > 440  # below the bottom of a card cut short
+    assert layout.last_row([ln for ln in lines if ln.text == "NIK"], size) is None
+    assert layout.last_row([], size) is None

@@ -145,8 +145,43 @@ def test_stray_label_fragment_before_a_district_name_still_matches() -> None:
     )
     kecamatan, kelurahan = matches[2], matches[3]
     assert kecamatan.region is not None and kecamatan.region.code == "327301"
-    assert kecamatan.score == 100 - TRIM_PENALTY
+    assert kecamatan.score == 100  # the NIK names this district: no penalty
     assert kelurahan.region is not None and kelurahan.region.name.upper() == "GEGERKALONG"
+    alone = match_card(
+        repo,
+        nik_district=None,
+        provinsi="JAWA BARAT",
+        kabupaten_kota="KOTA BANDUNG",
+        kecamatan="AMATAN SUKASARI",
+        kelurahan_desa=None,
+    )[2]
+    assert alone.region is not None and alone.region.code == "327301"
+    assert alone.score == 100 - TRIM_PENALTY
+
+
+@pytest.mark.parametrize(("nik", "found"), [("327301", True), (None, False)])
+def test_a_misread_district_after_a_label_fragment_is_the_nik_s_district(
+    nik: str | None, found: bool
+) -> None:
+    """Regression: ``AMALAN KESAMII`` (the tail of ``Kecamatan`` and a blurred name) was not
+    snapped to the NIK's own district because a trimmed name had to match exactly."""
+    from ktp_ocr.regions.match import TRIM_NIK_SCORE, match_card
+    from ktp_ocr.regions.memory import memory_repository
+
+    matches = match_card(
+        memory_repository(),
+        nik_district=nik,
+        provinsi="JAWA BARAT",
+        kabupaten_kota="KOTA BANDUNG",
+        kecamatan="AMATAN SUKASRI",
+        kelurahan_desa=None,
+    )
+    kecamatan = matches[2]
+    if found:
+        assert kecamatan.region is not None and kecamatan.region.code == "327301"
+        assert kecamatan.score >= TRIM_NIK_SCORE and kecamatan.agrees_with_nik
+    else:
+        assert kecamatan.region is None or kecamatan.region.code != "327301"
 
 
 def test_a_long_leading_word_is_not_dropped() -> None:

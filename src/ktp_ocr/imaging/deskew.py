@@ -38,6 +38,22 @@ _SKEW_COARSE: Final = 1.0
 _SKEW_FINE: Final = 0.1
 
 
+def _long_side_first(quad: NDArray[np.floating]) -> NDArray[np.float64]:
+    """The corners as :func:`warp_card` uses them: starting so that the first side is long."""
+    q = np.asarray(quad, np.float64).reshape(4, 2)
+    long_a = np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])
+    long_b = np.linalg.norm(q[2] - q[1]) + np.linalg.norm(q[3] - q[0])
+    return np.roll(q, -1, axis=0) if long_b > long_a else q  # TL->TR short: the next corner
+
+
+def card_to_image(quad: NDArray[np.floating], *, width: int = 1200) -> NDArray[np.float64]:
+    """The 3x3 homography taking a point of :func:`warp_card`'s output back into the photo."""
+    height = round(width / ID1_ASPECT)
+    dst = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
+    src = _long_side_first(quad).astype(np.float32)
+    return np.asarray(cv2.getPerspectiveTransform(dst, src), dtype=np.float64)
+
+
 def warp_card(image: U8, quad: NDArray[np.floating], *, width: int = 1200) -> U8:
     """Perspective-flatten the card at ``quad`` into a ``width`` x ``round(width / 1.586)`` image.
 
@@ -50,13 +66,9 @@ def warp_card(image: U8, quad: NDArray[np.floating], *, width: int = 1200) -> U8
     Returns:
         The flattened card, long side horizontal (0 vs 180 degrees is left to the caller).
     """
-    q = np.asarray(quad, np.float64).reshape(4, 2)
-    long_a = np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])
-    long_b = np.linalg.norm(q[2] - q[1]) + np.linalg.norm(q[3] - q[0])
-    if long_b > long_a:  # TL->TR is a short side: start at the next corner
-        q = np.roll(q, -1, axis=0)
+    q = _long_side_first(quad)
     height = round(width / ID1_ASPECT)
-    src_width = float(max(long_a, long_b) / 2)
+    src_width = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
     img = image
     # Shrinking by more than 2x with bilinear sampling aliases fine print: pre-shrink.
     while src_width > 2.0 * width and min(img.shape[:2]) > 2:

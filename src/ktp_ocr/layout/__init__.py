@@ -18,6 +18,7 @@ from ktp_ocr.layout.labels import (
     assign,
     label_count,
     label_spellings,
+    last_row,
     match_label,
     rows_labelled,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "card_quad_from_text",
     "label_count",
     "label_spellings",
+    "last_row",
     "match_label",
     "reading_angle",
     "rotate_point",

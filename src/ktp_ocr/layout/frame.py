@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
-from ktp_ocr.layout.labels import _is_nik_text, _union_all, match_label
+from ktp_ocr.layout.labels import ROW_ORDER, _is_nik_text, _union_all, match_label
 from ktp_ocr.types import BBox, FieldName, OcrLine, Point
 
 #: Fewest text lines that make a card's block of text.
@@ -234,6 +235,28 @@ def card_quad_from_text(lines: Sequence[OcrLine]) -> Quad | None:
     return None if found is None else found[0]
 
 
+def _rows_to_the_last(
+    lines: Sequence[OcrLine], boxes: Sequence[BBox], own: Sequence[int], rows: BBox
+) -> BBox:
+    """``rows`` reaching down to where the labels read put the last row (Berlaku Hingga).
+
+    When the bottom rows were not read (cut off, or too blurred), the block of the rows read
+    is short; the labels' order and spacing say how far the rows go on.
+    """
+    placed = sorted(
+        (ROW_ORDER.index(hit[0]), boxes[i].cy)
+        for i in own
+        if (hit := match_label(lines[i].text)) is not None and hit[0] in ROW_ORDER[1:]
+    )
+    steps = [(y1 - y0) / (k1 - k0) for (k0, y0), (k1, y1) in pairwise(placed) if k1 > k0]
+    steps = [step for step in steps if step > 0]
+    if not steps:
+        return rows
+    k, y = placed[-1]
+    bottom = y + min(steps) * (len(ROW_ORDER) - 1 - k + 0.5)
+    return rows if bottom <= rows.y1 else BBox(rows.x0, rows.y0, rows.x1, bottom)
+
+
 def card_from_text(lines: Sequence[OcrLine]) -> tuple[Quad, float] | None:
     """:func:`card_quad_from_text` and :func:`reading_angle` from one look at the lines."""
     found = _frame(lines)
@@ -250,7 +273,7 @@ def card_from_text(lines: Sequence[OcrLine]) -> tuple[Quad, float] | None:
     if len(own) >= MIN_TEXT_LINES:
         # The card's own rows (labels, values, NIK) alone: text beside the card cannot widen
         # them. They run from about the NIK row to the validity row of the card's height.
-        rows = _union_all([boxes[i] for i in own])
+        rows = _rows_to_the_last(quads, boxes, own, _union_all([boxes[i] for i in own]))
         height = max(rows.height / _ROWS_SHARE_Y, rows.width / _ROWS_SHARE_X / CARD_ASPECT)
         width = height * CARD_ASPECT
         x0, y0 = rows.cx - width / 2, rows.cy - _ROWS_CENTRE_Y * height

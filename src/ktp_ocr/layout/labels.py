@@ -638,6 +638,25 @@ def assign(
     return out
 
 
+def last_row(
+    lines: Sequence[OcrLine], card_size: tuple[float, float] | None = None
+) -> tuple[float, float] | None:
+    """The middle of the card's last labelled row (Berlaku Hingga) and the rows' pitch.
+
+    As the labels read place them: below the bottom of a card cut short. None without two
+    labels.
+    """
+    if not lines:
+        return None
+    labels = _find_labels(lines, _card_extent(lines, card_size))[0]
+    known = sorted((ROW_ORDER.index(f), lab.box.cy) for f, lab in labels.items() if f in ROW_ORDER)
+    if len(known) < 2:
+        return None
+    rows = _row_centres(labels)
+    (k0, y0), (k1, y1) = known[0], known[-1]
+    return rows[ROW_ORDER[-1]][0], (y1 - y0) / (k1 - k0)
+
+
 def rows_labelled(lines: Sequence[OcrLine], card_size: tuple[float, float] | None = None) -> int:
     """How many labels :func:`assign` anchors rows to (blurred ones placed by order included)."""
     if not lines:

@@ -196,6 +196,9 @@ def match_level(
 #: A name matched after dropping one stray token (a label fragment such as ``AMNATAN`` from
 #: ``Kecamatan``, or a ``:`` read as ``A``) scores this much less than the same name read whole.
 TRIM_PENALTY = 8.0
+#: A trimmed name this close to the region the NIK names is that region, unpenalised: the NIK
+#: vouches for it (``AMALAN KESAMII`` under a NIK of Kesambi district).
+TRIM_NIK_SCORE = 80.0
 #: Only tokens this short are dropped: label fragments and misread separators.
 TRIM_MAX_TOKEN = 8
 
@@ -225,10 +228,12 @@ def _with_trimmed(
     best = {h.region.code: h for h in hits}
     for variant in _trimmed(raw):
         for hit in _candidates(repo, level, parse_place(variant, level), first, scope):
-            if hit.score < _EXACT:
-                continue  # a trimmed name must match exactly: it is already a guess
+            vouched = hit.preferred and hit.score >= TRIM_NIK_SCORE
+            if hit.score < _EXACT and not vouched:
+                continue  # a trimmed name must match exactly: it is already a guess ...
+            penalty = 0.0 if vouched else TRIM_PENALTY  # ... unless it is the NIK's own region
             lowered = _Hit(
-                hit.region, hit.score - TRIM_PENALTY, hit.priority, hit.historic, hit.preferred
+                hit.region, hit.score - penalty, hit.priority, hit.historic, hit.preferred
             )
             old = best.get(hit.region.code)
             if old is None or lowered.rank() < old.rank():
