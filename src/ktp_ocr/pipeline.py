@@ -18,14 +18,16 @@ from typing import Any
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+from rapidfuzz.distance import Levenshtein
 
 from ktp_ocr import layout
 from ktp_ocr.checks import check_card, score_card
 from ktp_ocr.config import Settings
 from ktp_ocr.errors import CardNotFound, ImageTooLarge, InputError, UnreadableCard
-from ktp_ocr.fields.dates import parse_birth_place_date
+from ktp_ocr.fields.dates import format_date, parse_birth_place_date, split_place_date
 from ktp_ocr.fields.nik import InvalidNik, format_nik, mask_nik, parse_nik, read_nik
 from ktp_ocr.fields.parse import parse_fields
+from ktp_ocr.fields.repair import to_digits
 from ktp_ocr.fields.text import lowered
 from ktp_ocr.imaging.deskew import (
     card_to_image,
@@ -80,6 +82,10 @@ LOCATE_TILE_SIDE = 1100
 #: A card placed again from its own reading is read again when a corner moves this share of
 #: its width.
 REFINE_MIN_SHIFT = 0.04
+#: An unreadable birth date is the NIK's when at least this many of its digits were read ...
+NIK_DATE_MIN_DIGITS = 4
+#: ... and they match the NIK's date (its first digits, when cut short) at least this well.
+NIK_DATE_AGREEMENT = 0.75
 #: Sizes a line is read again at when the NIK and the printed birth date disagree ...
 REREAD_SCALES = (0.75, 1.5, 2.0)
 #: ... cut with this share of its height around it.
@@ -344,6 +350,7 @@ class Reader:
             with timer.stage("nik_second_opinion"):
                 fields = self._second_opinion(reading.card, raw, fields)
         nik = _decoded_nik(fields.get(FieldName.NIK), self.today)
+        fields = _birth_date_from_nik(fields, nik)
         _refuse_if_hopeless(fields, quality)
         with timer.stage("regions"):
             matches, fields = self._match_regions(fields, nik)
@@ -592,6 +599,38 @@ def _text(fields: Mapping[FieldName, FieldValue[Any]], name: FieldName) -> str |
 
 def _failed(checks: Sequence[Any]) -> set[str]:
     return {c.code for c in checks if c.passed is False}
+
+
+def _birth_date_from_nik(
+    fields: dict[FieldName, FieldValue[Any]], nik: Nik | None
+) -> dict[FieldName, FieldValue[Any]]:
+    """An unreadable printed birth date taken from a sure NIK whose date its digits agree with.
+
+    ``06 06 20`` (the year cut off) or ``13-00-1900`` under a NIK born on 13-06-1990: the digits
+    read match the NIK's date closely, the date itself does not parse. The NIK's date is taken,
+    less surely and said so (``tanggal_lahir_from_nik``); digits that do not agree leave it
+    unread.
+    """
+    born, read = fields[FieldName.TANGGAL_LAHIR], fields[FieldName.NIK]
+    sex = fields[FieldName.JENIS_KELAMIN].value
+    if nik is None or born.value is not None or read.confidence < UNSURE_TEXT or read.issues:
+        return fields
+    if sex is not None and str(sex) != nik.sex.value:
+        return fields
+    digits = re.sub(r"\D", "", to_digits(split_place_date(born.raw)[1]))
+    printed = format_date(nik.birth_date).replace("-", "")
+    if len(digits) < NIK_DATE_MIN_DIGITS:
+        return fields
+    target = printed[: len(digits)] if len(digits) < len(printed) else printed
+    if Levenshtein.normalized_similarity(digits, target) < NIK_DATE_AGREEMENT:
+        return fields
+    taken = replace(
+        born,
+        value=nik.birth_date,
+        confidence=lowered(read.confidence, 2),
+        issues=(*born.issues, "tanggal_lahir_from_nik"),
+    )
+    return {**fields, FieldName.TANGGAL_LAHIR: taken}
 
 
 def _cut_short(reading: _Reading) -> bool:

@@ -118,6 +118,8 @@ def test_parse_date_raises_only_invalid_date(text: str) -> None:
         ("BANDUNG", "BANDUNG", ""),
         ("12-05-1990", "", "12-05-1990"),
         ("", "", ""),
+        # Regression: a speck read as a letter after the date kept the date in the place.
+        ("BALIKPAPAN 04-08-2003 t", "BALIKPAPAN ", "04-08-2003"),
     ],
 )
 def test_split_place_date(text: str, place: str, date_text: str) -> None:

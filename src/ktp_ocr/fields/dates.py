@@ -75,7 +75,13 @@ DATE_DIGITS = 8
 
 
 def split_place_date(text: str) -> tuple[str, str]:
-    """``BANDUNG, 12-05-1990`` -> (``BANDUNG, ``, ``12-05-1990``); the date is at the end."""
+    """``BANDUNG, 12-05-1990`` -> (``BANDUNG, ``, ``12-05-1990``); the date is at the end.
+
+    A lone stray character after the date (a speck read as ``t``) is dropped.
+    """
+    tokens = list(_TOKEN.finditer(text))
+    if len(tokens) > 1 and len(tokens[-1].group()) == 1 and not _date_like(tokens[-1].group()):
+        text = text[: tokens[-1].start()].rstrip()
     start = len(text)
     digits = 0  # digit-like characters already taken into the date
     for token in reversed(list(_TOKEN.finditer(text))):

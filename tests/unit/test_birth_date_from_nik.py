@@ -1,0 +1,62 @@
+"""An unreadable printed birth date taken from a sure NIK whose date its digits agree with."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ktp_ocr.fields.nik import parse_nik
+from ktp_ocr.pipeline import _birth_date_from_nik
+from ktp_ocr.types import FieldName, FieldValue, Sex
+
+NIK = "3171065306900001"  # born 13-06-1990, a woman
+TODAY = date(2026, 1, 1)
+
+
+def _fields(
+    raw: str,
+    *,
+    value: date | None = None,
+    nik_issues: tuple[str, ...] = (),
+    sex: Sex | None = Sex.FEMALE,
+) -> dict[FieldName, FieldValue[object]]:
+    return {
+        FieldName.NIK: FieldValue(NIK, NIK, 0.95, nik_issues),
+        FieldName.TANGGAL_LAHIR: FieldValue(value, raw, 0.7, () if value else ("x_format",)),
+        FieldName.JENIS_KELAMIN: FieldValue(sex, "PEREMPUAN", 0.9),
+    }
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["JAKARTA, 13-00-1900", "JAKARTA. 13 06 19", "JAKARTA,13-06-", "JAKARTA 13-O6-199O"],
+)
+def test_digits_agreeing_with_the_nik_take_its_date(raw: str) -> None:
+    got = _birth_date_from_nik(_fields(raw), parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
+    born = got[FieldName.TANGGAL_LAHIR]
+    assert born.value == date(1990, 6, 13)
+    assert "tanggal_lahir_from_nik" in born.issues
+    assert born.confidence < 0.95
+
+
+@pytest.mark.parametrize(
+    ("raw", "changes"),
+    [
+        ("JAKARTA, 27-11-1985", {}),  # other digits: not the NIK's date
+        ("JAKARTA, 13-", {}),  # too few digits to say
+        ("JAKARTA", {}),
+        ("JAKARTA, 13-00-1900", {"nik_issues": ("nik_region_unknown",)}),  # NIK not sure
+        ("JAKARTA, 13-00-1900", {"sex": Sex.MALE}),  # the NIK contradicts the printed sex
+        ("JAKARTA, 13-00-1900", {"value": date(1990, 6, 14)}),  # a date was read: checks decide
+    ],
+)
+def test_no_date_from_the_nik_without_agreement(raw: str, changes: dict[str, object]) -> None:
+    fields = _fields(raw, **changes)  # type: ignore[arg-type]
+    got = _birth_date_from_nik(fields, parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
+    assert got[FieldName.TANGGAL_LAHIR] == fields[FieldName.TANGGAL_LAHIR]
+
+
+def test_no_nik_no_date() -> None:
+    fields = _fields("JAKARTA, 13-00-1900")
+    assert _birth_date_from_nik(fields, None) == fields  # type: ignore[arg-type]
