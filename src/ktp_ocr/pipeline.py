@@ -38,7 +38,7 @@ from ktp_ocr.imaging.deskew import (
 )
 from ktp_ocr.imaging.detect import find_card
 from ktp_ocr.imaging.load import load_image, to_bgr
-from ktp_ocr.imaging.marks import BLOT_MIN_ASPECT, is_lone_dash
+from ktp_ocr.imaging.marks import BLOT_MIN_ASPECT, DASH_MIN_ASPECT, is_lone_dash
 from ktp_ocr.imaging.quality import assess
 from ktp_ocr.ocr import OcrEngine, create_engine
 from ktp_ocr.ocr.regionread import NikRegionReader
@@ -259,12 +259,9 @@ class Reader:
         with timer.stage("locate_tiles"):
             for y0 in (0, h - th):
                 for x0 in (0, w - tw):
-                    tile = image[y0 : y0 + th, x0 : x0 + tw]
                     k = LOCATE_TILE_SIDE / max(th, tw)
-                    interpolation = cv2.INTER_AREA if k < 1 else cv2.INTER_CUBIC
-                    sized = cv2.resize(tile, None, fx=k, fy=k, interpolation=interpolation)
-                    for line in self.engine.recognize(np.ascontiguousarray(sized)):
-                        lines.append(_placed(line, k, x0, y0))
+                    tile = _resized(image[y0 : y0 + th, x0 : x0 + tw], k)
+                    lines.extend(_placed(line, k, x0, y0) for line in self.engine.recognize(tile))
         found = layout.card_from_text(lines)
         corners = None if found is None else np.array(found[0], dtype=np.float32)
         return corners, _ktp_evidence(lines)
@@ -472,9 +469,7 @@ class Reader:
             return
         crop = card[y0:y1, x0:x1]
         for scale in REREAD_SCALES:
-            interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-            sized = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=interpolation)
-            lines = sorted(self.engine.recognize(np.ascontiguousarray(sized)), key=_left)
+            lines = sorted(self.engine.recognize(_resized(crop, scale)), key=_left)
             yield " ".join(line.text for line in lines)
 
     def _settle_birth_date(
@@ -492,18 +487,12 @@ class Reader:
         it: two lines read alike, so a blurred date digit does not cost a NIK read right.
         Otherwise nothing says which reading is wrong, and the NIK is withheld.
         """
-        failed = {c.code for c in checks if c.passed is False}
         born = fields[FieldName.TANGGAL_LAHIR]
-        nik_raw = raw.get(FieldName.NIK)
-        if (
-            failed & CONTRADICTIONS != {"nik_birthdate_match"}
-            or born.box is None
-            or nik_raw is None
-        ):
+        nik_box = raw[FieldName.NIK].box if FieldName.NIK in raw else None
+        only_date = _failed(checks) & CONTRADICTIONS == {"nik_birthdate_match"}
+        if not only_date or born.box is None or nik_box is None:
             return None
-        if nik_raw.box is None:
-            return None
-        digits = [re.sub(r"\D", "", text) for text in self._reread(card, nik_raw.box)]
+        digits = [re.sub(r"\D", "", text) for text in self._reread(card, nik_box)]
         if not digits or any(d != format_nik(nik) for d in digits):
             return None
         for text in self._reread(card, born.box):
@@ -664,6 +653,13 @@ def _placed(line: OcrLine, scale: float, dx: float, dy: float) -> OcrLine:
     return OcrLine(line.text, line.box.scaled(1 / scale).translated(dx, dy), line.confidence, quad)
 
 
+def _resized(image: NDArray[np.uint8], scale: float) -> NDArray[np.uint8]:
+    """``image`` scaled by ``scale`` (area sampling down, cubic up), contiguous for an engine."""
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    sized = cv2.resize(image, None, fx=scale, fy=scale, interpolation=interpolation)
+    return np.ascontiguousarray(sized)
+
+
 def _left(line: OcrLine) -> float:
     return line.box.x0
 
@@ -784,9 +780,11 @@ def _blood_dash(
     blood = raw.get(FieldName.GOLONGAN_DARAH)
     if blood is None or blood.text or blood.box is None:
         return raw
-    for aspect, confidence in ((None, DASH_CONFIDENCE), (BLOT_MIN_ASPECT, BLOT_CONFIDENCE)):
-        extra = {} if aspect is None else {"min_aspect": aspect}
-        if is_lone_dash(card, blood.box, blood.box.height, **extra):
+    for aspect, confidence in (
+        (DASH_MIN_ASPECT, DASH_CONFIDENCE),
+        (BLOT_MIN_ASPECT, BLOT_CONFIDENCE),
+    ):
+        if is_lone_dash(card, blood.box, blood.box.height, min_aspect=aspect):
             return {**raw, FieldName.GOLONGAN_DARAH: RawField("-", blood.box, confidence)}
     return raw
 

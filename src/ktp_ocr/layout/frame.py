@@ -9,9 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
-from ktp_ocr.layout.labels import ROW_ORDER, _is_nik_text, _union_all, match_label
+from ktp_ocr.layout.labels import ROW_ORDER, _is_nik_text, _row_steps, _union_all, match_label
 from ktp_ocr.types import BBox, FieldName, OcrLine, Point
 
 #: Fewest text lines that make a card's block of text.
@@ -248,8 +247,7 @@ def _rows_to_the_last(
         for i in own
         if (hit := match_label(lines[i].text)) is not None and hit[0] in ROW_ORDER[1:]
     )
-    steps = [(y1 - y0) / (k1 - k0) for (k0, y0), (k1, y1) in pairwise(placed) if k1 > k0]
-    steps = [step for step in steps if step > 0]
+    steps = [step for step in _row_steps(placed) if step > 0]
     if not steps:
         return rows
     k, y = placed[-1]

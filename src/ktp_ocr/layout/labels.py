@@ -216,6 +216,16 @@ def _label_score(text: str, field: FieldName) -> float:
     )
 
 
+def _row_steps(rows: Sequence[tuple[int, float]]) -> list[float]:
+    """Height of one row between each two labels read, from their rows and centres (sorted).
+
+    The NIK is left out: it is printed larger than the other rows. A step is more than a
+    line where a value between the two labels wraps.
+    """
+    below = [(k, y) for k, y in rows if k > 0]
+    return [(y1 - y0) / (k1 - k0) for (k0, y0), (k1, y1) in pairwise(below) if k1 > k0]
+
+
 def _row_pitch(
     read: Sequence[tuple[int, float]], ys: Sequence[float], height: float
 ) -> float | None:
@@ -226,9 +236,7 @@ def _row_pitch(
     wrapped value adds one), so the smallest such step. Otherwise from the column's lines
     (``ys``, sorted): each gap divided by its count of the smallest gap.
     """
-    rows = [(k, y) for k, y in read if k > 0]  # the NIK is printed larger than the other rows
-    steps = [(y1 - y0) / (k1 - k0) for (k0, y0), (k1, y1) in pairwise(rows)]
-    steps = [step for step in steps if step > 0.6 * height]
+    steps = [step for step in _row_steps(read) if step > 0.6 * height]
     if steps:
         return min(steps)
     gaps = [y1 - y0 for y0, y1 in pairwise(ys) if y1 - y0 > 0.6 * height]
@@ -344,8 +352,7 @@ def _best_chain(slots: Sequence[_Slot], pitch: float) -> list[_Slot]:
     for a in range(len(order) - 1, -1, -1):
         best[a] = order[a].score
         for b in range(a + 1, len(order)):
-            if order[b].index == order[a].index and order[a].index >= 0:
-                continue
+            # A line's own slots share its height, so none follows another: one row a line.
             if _follows(order[a], order[b], pitch) and order[a].score + best[b] > best[a]:
                 best[a], nxt[a] = order[a].score + best[b], b
     start: int | None = max(range(len(order)), key=lambda a: best[a])
@@ -638,6 +645,13 @@ def assign(
     return out
 
 
+def _read_labels(
+    lines: Sequence[OcrLine], card_size: tuple[float, float] | None
+) -> dict[FieldName, _Label]:
+    """The labels :func:`assign` anchors rows to, blurred ones placed by order included."""
+    return _find_labels(lines, _card_extent(lines, card_size))[0] if lines else {}
+
+
 def last_row(
     lines: Sequence[OcrLine], card_size: tuple[float, float] | None = None
 ) -> tuple[float, float] | None:
@@ -646,9 +660,7 @@ def last_row(
     As the labels read place them: below the bottom of a card cut short. None without two
     labels.
     """
-    if not lines:
-        return None
-    labels = _find_labels(lines, _card_extent(lines, card_size))[0]
+    labels = _read_labels(lines, card_size)
     known = sorted((ROW_ORDER.index(f), lab.box.cy) for f, lab in labels.items() if f in ROW_ORDER)
     if len(known) < 2:
         return None
@@ -659,9 +671,7 @@ def last_row(
 
 def rows_labelled(lines: Sequence[OcrLine], card_size: tuple[float, float] | None = None) -> int:
     """How many labels :func:`assign` anchors rows to (blurred ones placed by order included)."""
-    if not lines:
-        return 0
-    return len(_find_labels(lines, _card_extent(lines, card_size))[0])
+    return len(_read_labels(lines, card_size))
 
 
 def label_count(lines: Sequence[OcrLine]) -> int:
