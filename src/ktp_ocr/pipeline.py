@@ -8,7 +8,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -26,9 +27,10 @@ from ktp_ocr.config import Settings
 from ktp_ocr.errors import CardNotFound, ImageTooLarge, InputError, UnreadableCard
 from ktp_ocr.fields.dates import format_date, parse_birth_place_date, split_place_date
 from ktp_ocr.fields.nik import InvalidNik, format_nik, mask_nik, parse_nik, read_nik
-from ktp_ocr.fields.parse import parse_fields
+from ktp_ocr.fields.parse import parse_fields, read_field
 from ktp_ocr.fields.repair import to_digits
 from ktp_ocr.fields.text import lowered
+from ktp_ocr.fields.vocab import load_vocabulary
 from ktp_ocr.imaging.deskew import (
     card_to_image,
     orientation_hint,
@@ -90,6 +92,21 @@ NIK_DATE_AGREEMENT = 0.75
 REREAD_SCALES = (0.75, 1.5, 2.0)
 #: ... cut with this share of its height around it.
 REREAD_PAD = 0.4
+#: Values read again from the card when missing or unreadable: each has a closed vocabulary or
+#: a strict format, so a reading is taken only when it parses.
+REREAD_FIELDS = (
+    FieldName.TANGGAL_LAHIR,
+    FieldName.JENIS_KELAMIN,
+    FieldName.RT_RW,
+    FieldName.AGAMA,
+    FieldName.STATUS_PERKAWINAN,
+    FieldName.PEKERJAAN,
+    FieldName.KEWARGANEGARAAN,
+    FieldName.BERLAKU_HINGGA,
+)
+#: Where a value no text was read for is looked for: from the value column's left edge, this
+#: share of the card's width (short of the photo column).
+VALUE_SPAN = 0.32
 #: ... and when it is only a blot at the dash's place (blur rounded it; nothing letter-sized).
 BLOT_CONFIDENCE = 0.6
 #: Confidence factor of fields placed by their content because no label could be read.
@@ -347,7 +364,10 @@ class Reader:
             with timer.stage("nik_second_opinion"):
                 fields = self._second_opinion(reading.card, raw, fields)
         nik = _decoded_nik(fields.get(FieldName.NIK), self.today)
-        fields = _birth_date_from_nik(fields, nik)
+        if any(fields[name].value is None for name in REREAD_FIELDS):
+            with timer.stage("reread"):
+                fields = self._reread_values(reading, raw, fields, nik)
+        fields = _sex_from_nik(_birth_date_from_nik(fields, nik), nik)
         _refuse_if_hopeless(fields, quality)
         with timer.stage("regions"):
             matches, fields = self._match_regions(fields, nik)
@@ -459,8 +479,12 @@ class Reader:
         )
         return {**fields, FieldName.NIK: chosen}
 
-    def _reread(self, card: NDArray[np.uint8], box: BBox) -> Iterator[str]:
-        """The line in ``box`` read again at other sizes: one text per size, as they come."""
+    def _reread(self, card: NDArray[np.uint8], box: BBox) -> Iterator[tuple[str, float]]:
+        """The line in ``box`` read again at other sizes: text and confidence per size.
+
+        Only what lies on the box's line counts (text of the rows above and below is cut into
+        the crop's margins).
+        """
         pad = box.height * REREAD_PAD
         h, w = card.shape[:2]
         x0, y0 = max(int(box.x0 - pad), 0), max(int(box.y0 - pad), 0)
@@ -469,8 +493,48 @@ class Reader:
             return
         crop = card[y0:y1, x0:x1]
         for scale in REREAD_SCALES:
-            lines = sorted(self.engine.recognize(_resized(crop, scale)), key=_left)
-            yield " ".join(line.text for line in lines)
+            middle, reach = (box.cy - y0) * scale, box.height * scale / 2
+            found = self.engine.recognize(_resized(crop, scale))
+            row = sorted((ln for ln in found if abs(ln.box.cy - middle) <= reach), key=_left)
+            if row:
+                yield " ".join(ln.text for ln in row), min(ln.confidence for ln in row)
+
+    def _reread_values(
+        self,
+        reading: _Reading,
+        raw: Mapping[FieldName, RawField],
+        fields: dict[FieldName, FieldValue[Any]],
+        nik: Nik | None,
+    ) -> dict[FieldName, FieldValue[Any]]:
+        """Missing or unreadable values of :data:`REREAD_FIELDS` read again at other sizes.
+
+        On a dim or blurred card the detector misses short, faint values (``WNI``, ``ISLAM``)
+        and a blurred one may read as no word of its vocabulary. Each such value's place (its
+        text's box, or where the labels put its row) is read again; the value most readings
+        that parse agree on is taken, less sure, marked ``<field>_reread``. With a NIK read,
+        a birth date or sex is taken only when it agrees with the NIK's: a second look at a
+        blurred date must not outvote the NIK (see :meth:`_settle_birth_date`).
+        """
+        out = dict(fields)
+        places = _ValuePlaces.of(reading, raw)
+        for name in REREAD_FIELDS:
+            current = fields[name]
+            if current.value is not None:
+                continue
+            # Its text's box first (a value read wrong), then where its row puts it (a value
+            # not seen, or its text was only label words).
+            boxes = [current.box if current.raw.strip() else None, places.box(name)]
+            for box in dict.fromkeys(b for b in boxes if b is not None):
+                taken = _agreed(name, self._reread(reading.card, box), nik)
+                if taken is not None:
+                    out[name] = replace(
+                        taken,
+                        confidence=lowered(taken.confidence),
+                        issues=(*taken.issues, f"{name.value}_reread"),
+                        box=box,
+                    )
+                    break
+        return out
 
     def _settle_birth_date(
         self,
@@ -492,10 +556,10 @@ class Reader:
         only_date = _failed(checks) & CONTRADICTIONS == {"nik_birthdate_match"}
         if not only_date or born.box is None or nik_box is None:
             return None
-        digits = [re.sub(r"\D", "", text) for text in self._reread(card, nik_box)]
+        digits = [re.sub(r"\D", "", text) for text, _ in self._reread(card, nik_box)]
         if not digits or any(d != format_nik(nik) for d in digits):
             return None
-        for text in self._reread(card, born.box):
+        for text, _ in self._reread(card, born.box):
             again = parse_birth_place_date(text, confidence=born.confidence)[1]
             if again.value == nik.birth_date:
                 issues = (*born.issues, "tanggal_lahir_reread")
@@ -620,6 +684,88 @@ def _birth_date_from_nik(
         issues=(*born.issues, "tanggal_lahir_from_nik"),
     )
     return {**fields, FieldName.TANGGAL_LAHIR: taken}
+
+
+def _sex_from_nik(
+    fields: dict[FieldName, FieldValue[Any]], nik: Nik | None
+) -> dict[FieldName, FieldValue[Any]]:
+    """An unreadable printed sex taken from a sure NIK the printed birth date bears out.
+
+    The NIK encodes the holder's sex (40 added to the birth day for a woman). It is taken when
+    the NIK was read without an issue and the birth date printed on the card is the NIK's: six
+    of its digits confirmed by a separate print. Less sure than a printed sex, and said so
+    (``jenis_kelamin_from_nik``).
+    """
+    sex, read = fields[FieldName.JENIS_KELAMIN], fields[FieldName.NIK]
+    born = fields[FieldName.TANGGAL_LAHIR]
+    if nik is None or sex.value is not None or read.confidence < UNSURE_TEXT or read.issues:
+        return fields
+    if born.value != nik.birth_date or "tanggal_lahir_from_nik" in born.issues:
+        return fields
+    taken = replace(
+        sex,
+        value=nik.sex,
+        confidence=lowered(read.confidence, 2),
+        issues=(*sex.issues, "jenis_kelamin_from_nik"),
+    )
+    return {**fields, FieldName.JENIS_KELAMIN: taken}
+
+
+@dataclass(frozen=True, slots=True)
+class _ValuePlaces:
+    """Where the values of a card's rows are printed: each row's line and the value column."""
+
+    rows: Mapping[FieldName, tuple[float, float]]
+    left: float | None
+    right: float
+
+    @classmethod
+    def of(cls, reading: _Reading, raw: Mapping[FieldName, RawField]) -> _ValuePlaces:
+        size = _size(reading.card)
+        starts = sorted(
+            field.box.x0
+            for name, field in raw.items()
+            if name in layout.ROW_ORDER and field.box is not None and field.text.strip()
+        )
+        left = starts[len(starts) // 2] if len(starts) >= 2 else None
+        return cls(layout.row_places(reading.lines, size), left, size[0])
+
+    def box(self, name: FieldName) -> BBox | None:
+        """The place of ``name``'s value (the birth date's is its row's), or None."""
+        row = self.rows.get(FieldName.TEMPAT_LAHIR if name is FieldName.TANGGAL_LAHIR else name)
+        if row is None or self.left is None:
+            return None
+        cy, h = row
+        right = min(self.left + VALUE_SPAN * self.right, layout.PHOTO_COLUMN_X * self.right)
+        if right <= self.left:
+            return None
+        return BBox(self.left - h / 2, cy - h / 2, right, cy + h / 2)
+
+
+def _agreed(
+    name: FieldName, readings: Iterable[tuple[str, float]], nik: Nik | None
+) -> FieldValue[Any] | None:
+    """The value most readings of ``name`` that parse agree on (the surest on a tie), or None.
+
+    An occupation counts only when it is one of the registry's (any text parses as free text);
+    a birth date or sex only when it is the NIK's, if there is one.
+    """
+    parsed = [read_field(name, text, confidence=confidence) for text, confidence in readings]
+    listed = load_vocabulary(name.value).values if name is FieldName.PEKERJAAN else None
+    must: object = None
+    if nik is not None:
+        must = {FieldName.TANGGAL_LAHIR: nik.birth_date, FieldName.JENIS_KELAMIN: nik.sex}.get(name)
+    valid = [
+        fv
+        for fv in parsed
+        if fv.value is not None
+        and (listed is None or fv.value in listed)
+        and (must is None or fv.value == must)
+    ]
+    if not valid:
+        return None
+    votes = Counter(fv.value for fv in valid)
+    return max(valid, key=lambda fv: (votes[fv.value], fv.confidence))
 
 
 def _cut_short(reading: _Reading) -> bool:

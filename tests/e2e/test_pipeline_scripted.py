@@ -311,3 +311,73 @@ def test_without_two_readings_agreeing_the_nik_is_withheld(
     result = Reader(_misread_birth_date(card, rereads), region_repo, today=TODAY).read(card.jpeg)
     assert result.card.nik is None
     assert "nik_contradicts_card" in result.fields[FieldName.NIK].issues
+
+
+def _value_unseen(card: SynthCard, value: str, rereads: Sequence[str]) -> ScriptedEngine:
+    """The whole card read without the line of ``value``; crops of one line read ``rereads``."""
+    again = iter(rereads)
+    lines = _true_lines(card)
+
+    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
+        if image.shape[0] < card.card_size[1] / 3:
+            text = next(again, "")
+            return [OcrLine(text, BBox(0, 0, image.shape[1], image.shape[0]), 0.9)] if text else []
+        return [ln for ln in lines.recognize(image) if ln.text.strip(": ") != value]
+
+    return ScriptedEngine(script)
+
+
+def test_a_value_the_detector_missed_is_read_again_where_its_row_is(
+    scan_cards, region_repo
+) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a faint ``WNI`` the detector did not see on a dim photo was left unread."""
+    card = scan_cards[2]
+    assert card.truth.kewarganegaraan == "WNI"
+    engine = _value_unseen(card, "WNI", ["WN1", "VVNI", "WNI"])
+    result = Reader(engine, region_repo, today=TODAY).read(card.jpeg)
+    citizenship = result.fields[FieldName.KEWARGANEGARAAN]
+    assert citizenship.value == "WNI"
+    assert "kewarganegaraan_reread" in citizenship.issues
+    assert citizenship.confidence < 0.9
+    assert citizenship.box is not None
+    # The place looked at is the Kewarganegaraan row's, right of its label.
+    label = next(ln for ln in card.lines if ln.text.startswith("Kewarganegaraan"))
+    scale = result.card_size[0] / card.card_size[0]
+    assert abs(citizenship.box.cy - label.box.cy * scale) < label.box.height * scale
+    assert citizenship.box.x0 > label.box.x1 * scale * 0.9
+
+
+def test_a_reread_that_never_parses_leaves_the_value_unread(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    card = scan_cards[2]
+    engine = _value_unseen(card, "WNI", ["XQ", "", "ZZZ"] * 2)
+    result = Reader(engine, region_repo, today=TODAY).read(card.jpeg)
+    assert result.card.kewarganegaraan is None
+    assert "kewarganegaraan_reread" not in result.fields[FieldName.KEWARGANEGARAAN].issues
+
+
+def test_an_unreadable_sex_is_the_nik_s_when_the_birth_date_bears_it_out(
+    scan_cards, region_repo
+) -> None:  # type: ignore[no-untyped-def]
+    card = scan_cards[3]
+    sex = card.truth.jenis_kelamin
+    assert sex is not None
+    engine = _value_unseen(card, sex, ["~~"] * 6)  # nothing parses at the sex's place
+    result = Reader(engine, region_repo, today=TODAY).read(card.jpeg)
+    read = result.fields[FieldName.JENIS_KELAMIN]
+    assert read.value == sex
+    assert "jenis_kelamin_from_nik" in read.issues
+    assert read.confidence < result.fields[FieldName.NIK].confidence
+    assert result.card.nik == card.truth.nik
+
+
+def test_a_reread_sex_against_the_nik_is_not_taken(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    """A second look must not outvote the NIK: a re-read sex that contradicts it is dropped."""
+    card = scan_cards[3]
+    sex = card.truth.jenis_kelamin
+    assert sex is not None
+    other = "PEREMPUAN" if sex == "LAKI-LAKI" else "LAKI-LAKI"
+    engine = _value_unseen(card, sex, [other] * 6)
+    result = Reader(engine, region_repo, today=TODAY).read(card.jpeg)
+    read = result.fields[FieldName.JENIS_KELAMIN]
+    assert read.value == sex and "jenis_kelamin_reread" not in read.issues
+    assert result.card.nik == card.truth.nik

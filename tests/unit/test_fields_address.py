@@ -73,6 +73,11 @@ def test_read_address_confidence() -> None:
         ("000/000", "000/000"),
         ("O1O/OO2", "010/002"),
         ("012/O1", "012/001"),
+        # Regressions from blurred photos: a colon between the numbers, the label's colon
+        # read as a stroke before the RT.
+        ("011:001", "011/001"),
+        ("1009/006", "009/006"),
+        ("1003/01", "003/001"),
     ],
 )
 def test_parse_rt_rw(text: str, value: str) -> None:

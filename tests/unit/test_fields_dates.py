@@ -120,6 +120,10 @@ def test_parse_date_raises_only_invalid_date(text: str) -> None:
         ("", "", ""),
         # Regression: a speck read as a letter after the date kept the date in the place.
         ("BALIKPAPAN 04-08-2003 t", "BALIKPAPAN ", "04-08-2003"),
+        # Regression: place letters that could be digits glued to a whole date by a stop.
+        ("BUA.21-09-2004", "BUA.", "21-09-2004"),
+        ("A21-09-2004", "A", "21-09-2004"),
+        ("O1-05-1990", "", "O1-05-1990"),  # O is the date's: the digits after it are too few
     ],
 )
 def test_split_place_date(text: str, place: str, date_text: str) -> None:
@@ -141,6 +145,7 @@ def test_split_place_date(text: str, place: str, date_text: str) -> None:
         ("TANJUNG PINANG, 12-05-1990", "TANJUNG PINANG", MAY_12),
         ("PANGKAL PINANG,12.05.1990", "PANGKAL PINANG", MAY_12),
         ("DOBO 12-05-1990", "DOBO", MAY_12),
+        ("BANDUNG.12-05-1990", "BANDUNG", MAY_12),  # the comma read as a full stop
     ],
 )
 def test_birth_place_and_date(raw: str, place: str, born: date) -> None:

@@ -74,8 +74,8 @@ def test_read_sex_unreadable(raw: str, issue: str) -> None:
         # blurred Gol. Darah after it.
         ("MPUAN", Sex.FEMALE),
         ("LAKI", Sex.MALE),
-        ("armin PEREMPUAN", Sex.FEMALE),
         ("artin LAKILAKI", Sex.MALE),
+        ("xqzt PEREMPUAN", Sex.FEMALE),
     ],
 )
 def test_read_sex_from_a_clear_piece(raw: str, sex: Sex) -> None:

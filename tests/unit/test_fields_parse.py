@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ktp_ocr.fields import parse_fields, value_to_text
+from ktp_ocr.fields.parse import read_field
 from ktp_ocr.types import SEUMUR_HIDUP, BBox, FieldName, FieldValue, RawField, Sex
 
 TODAY = date(2024, 6, 30)
@@ -189,3 +190,27 @@ def test_garbage_never_raises(texts: dict[FieldName, str], confidence: float) ->
         else:
             assert isinstance(fv.value, _TYPES.get(name, str))
             assert fv.value != ""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "value"),
+    [
+        (FieldName.KEWARGANEGARAAN, "WNI", "WNI"),
+        (FieldName.TANGGAL_LAHIR, "BANDUNG, 12-05-1990", date(1990, 5, 12)),
+        (FieldName.TEMPAT_LAHIR, "BANDUNG, 12-05-1990", "BANDUNG"),
+        (FieldName.GOLONGAN_DARAH, "AB", "AB"),
+        (FieldName.RT_RW, "3/5", "003/005"),
+        (FieldName.BERLAKU_HINGGA, "SEUMUR HIDUP", SEUMUR_HIDUP),
+    ],
+)
+def test_read_field_reads_one_field_as_parse_fields_does(
+    name: FieldName, text: str, value: object
+) -> None:
+    one = read_field(name, text, confidence=0.9)
+    assert one.value == value
+    assert parse_fields({name: RawField(text, None, 0.9)}, today=date(2026, 1, 1))[name] == one
+
+
+def test_read_field_refuses_the_nik() -> None:
+    with pytest.raises(ValueError, match="parse_fields"):
+        read_field(FieldName.NIK, "3273010101900001", confidence=0.9)

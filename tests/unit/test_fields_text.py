@@ -56,6 +56,12 @@ def test_single_spaces() -> None:
         (FieldName.TEMPAT_LAHIR, "Bandung", "Bandung"),  # not a label word
         (FieldName.STATUS_PERKAWINAN, "KAWIN", "KAWIN"),  # a value, though also a label word
         (FieldName.STATUS_PERKAWINAN, "KAWlN", "KAWlN"),  # l is a misread I, not label case
+        # Regressions from blurred photos: one capital read small is not label case; the
+        # small tail of a label word cut at its start is a label fragment.
+        (FieldName.STATUS_PERKAWINAN, "KAWiN", "KAWiN"),
+        (FieldName.STATUS_PERKAWINAN, "awinan KAWIN", " KAWIN"),
+        (FieldName.PEKERJAAN, "ekerjaan PETANI", " PETANI"),
+        (FieldName.PEKERJAAN, "KARYAWAN", "KARYAWAN"),  # capitals: a value, never a fragment
         (FieldName.STATUS_PERKAWINAN, "Status Perkawinan KAWIN", " KAWIN"),
         (FieldName.STATUS_PERKAWINAN, "STATUS PERKAWINAN KAWIN", " KAWIN"),
         (FieldName.ALAMAT, "ALAMANDA RESIDENCE", "ALAMANDA RESIDENCE"),

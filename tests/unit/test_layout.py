@@ -85,6 +85,22 @@ def test_dropped_value_line_leaves_only_that_field_empty() -> None:
     assert dict(got.items()) == {k: v for k, v in expected.items() if k != "agama"}
 
 
+def test_row_places_put_an_unread_value_on_its_row() -> None:
+    """Where a value no text was read for should be: on its label's line, also when the
+    label itself was not read (placed between its neighbours)."""
+    lines, size, _ = _load("layout_rapidocr_dejavu.json")
+    label = next(ln for ln in lines if ln.text == "Agama")
+    value = next(ln for ln in lines if ln.text == ": ISLAM")
+    for kept in (
+        [ln for ln in lines if ln is not value],
+        [ln for ln in lines if ln is not value and ln is not label],
+    ):
+        cy, h = layout.row_places(kept, size)[FieldName.AGAMA]
+        assert abs(cy - value.box.cy) < value.box.height / 2
+        assert 0.5 * label.box.height < h < 2 * label.box.height
+    assert layout.row_places([], size) == {}
+
+
 def test_shuffled_lines_give_the_same_result() -> None:
     lines, size, expected = _load("layout_rapidocr_dejavu.json")
     assert _texts(layout.assign(list(reversed(lines)), size)) == expected

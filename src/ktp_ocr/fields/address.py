@@ -24,7 +24,7 @@ _SPACE_BEFORE = re.compile(r"\s+([.,])")
 _JALAN = re.compile(r"\bJ[I1]\.")
 _NOMOR = re.compile(r"\bN0\.")
 _NUMBER = re.compile(r"\b(NO\.?\s*)([0-9A-Z]+)\b")
-_RT_RW_SPLIT = re.compile(r"[\s/\\\-.,]+")
+_RT_RW_SPLIT = re.compile(r"[\s/\\\-.,:;]+")
 _RT_RW_WORD = re.compile(r"^(RT|RW|RTRW)$")
 _SLASH_LIKE = frozenset("ILl|1!")
 _NUMBER_CONFUSIONS = str.maketrans("OQI", "001")
@@ -61,7 +61,10 @@ def _number_part(text: str) -> str:
 
 
 def parse_rt_rw(text: str) -> str:
-    """``003/005`` from ``003 / 005``, ``03/5``, ``003005``, ``0O3/OO5``; raises InvalidField."""
+    """``003/005`` from ``003 / 005``, ``03/5``, ``003005``, ``0O3/OO5``, ``003:005``.
+
+    Raises InvalidField.
+    """
     parts = [p for p in _RT_RW_SPLIT.split(text) if p and not _RT_RW_WORD.match(p.upper())]
     if not parts:
         raise InvalidField("missing", "no RT/RW number")
@@ -73,6 +76,9 @@ def parse_rt_rw(text: str) -> str:
             parts = [whole[:RT_RW_DIGITS], whole[RT_RW_DIGITS + 1 :]]
     if len(parts) != 2:
         raise InvalidField("format", "RT/RW is two numbers, like 003/005")
+    rt = parts[0]
+    if len(rt) == RT_RW_DIGITS + 1 and rt[0] in _SLASH_LIKE and to_digits(rt[1:]).strip("0"):
+        parts[0] = rt[1:]  # the label's ":" read as a stroke: ``1009/006``
     return "/".join(_number_part(p) for p in parts)
 
 
@@ -84,5 +90,6 @@ def read_rt_rw(raw: str, *, confidence: float = 1.0) -> FieldValue[str]:
         value = parse_rt_rw(text)
     except InvalidField as exc:
         return FieldValue(None, raw, confidence, (issue(field, exc.code),))
-    corrected = any(ch.isalpha() for ch in text)
+    extra = sum(ch.isdigit() for ch in text) > 2 * RT_RW_DIGITS  # a stroke dropped
+    corrected = any(ch.isalpha() for ch in text) or extra
     return FieldValue(value, raw, lowered(confidence, int(corrected)))

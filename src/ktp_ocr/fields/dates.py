@@ -74,6 +74,21 @@ def _date_like(token: str) -> bool:
 DATE_DIGITS = 8
 
 
+def _place_head(word: str) -> int:
+    """Where a whole date starts in a date-like token after a place's letters (``BUA.21-09-2004``).
+
+    Letters such as ``B``, ``O`` or ``A`` can stand for digits, so the token as a whole looks
+    like a date; when the digits after them already make a whole date, they are the place's.
+    0 when the token has no such head.
+    """
+    first = next((i for i, ch in enumerate(word) if ch in "0123456789"), 0)
+    head = word[:first]
+    if not any(ch.isalpha() for ch in head):
+        return 0
+    tail = sum(ch in "0123456789" for ch in word[first:])
+    return first if tail >= DATE_DIGITS else 0
+
+
 def split_place_date(text: str) -> tuple[str, str]:
     """``BANDUNG, 12-05-1990`` -> (``BANDUNG, ``, ``12-05-1990``); the date is at the end.
 
@@ -88,7 +103,10 @@ def split_place_date(text: str) -> tuple[str, str]:
         word = token.group()
         letters_only = not any(ch in "0123456789" for ch in word)
         if _date_like(word) and not (letters_only and digits >= DATE_DIGITS):
-            start = token.start()
+            head = _place_head(word)
+            start = token.start() + head
+            if head:
+                break
             digits += sum(is_digit_like(ch) for ch in word)
             continue
         glued = token.group()  # BANDUNG12-05-1990
@@ -133,6 +151,8 @@ def parse_birth_place_date(
     """The Tempat/Tgl Lahir row: (place, date), e.g. ``KAB. BANDUNG,12-05-1990``."""
     text = strip_edges(strip_label(raw, FieldName.TEMPAT_LAHIR))
     place_text, date_text = split_place_date(text)
+    if date_text and place_text.endswith("."):
+        place_text = place_text[:-1]  # the comma before the date, read as a full stop
     place = read_place(place_text, confidence=confidence, field=FieldName.TEMPAT_LAHIR)
     born = read_date(date_text, confidence=confidence, field=FieldName.TANGGAL_LAHIR)
     return replace(place, raw=raw), replace(born, raw=raw)

@@ -120,6 +120,21 @@ def parse_fields(
     return {name: out[name] for name in FieldName}
 
 
+def read_field(name: FieldName, text: str, *, confidence: float) -> FieldValue[Any]:
+    """One field read from its own text alone (the birth place and date from their row).
+
+    The NIK is not: its reading is chosen with the other fields (see :func:`parse_fields`).
+    """
+    if name is FieldName.NIK:
+        raise ValueError("the NIK is read with the other fields: use parse_fields")
+    if name in (FieldName.TEMPAT_LAHIR, FieldName.TANGGAL_LAHIR):
+        place, born = parse_birth_place_date(text, confidence=confidence)
+        return place if name is FieldName.TEMPAT_LAHIR else born
+    if name is FieldName.GOLONGAN_DARAH:
+        return read_blood_type(text, confidence=confidence)
+    return _READERS[name](text, confidence=confidence)
+
+
 def value_to_text(value: object) -> str | None:
     """A field value as JSON text: dates as ``YYYY-MM-DD``, enums by their printed value."""
     if value is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from rapidfuzz import fuzz
+
 from ktp_ocr.fields.repair import to_letters
 from ktp_ocr.fields.vocab import SCORER, SNAP_THRESHOLD, read_rows, vocab_key
 from ktp_ocr.types import FieldName
@@ -61,12 +63,22 @@ def _is_label_word(token: str, words: frozenset[str]) -> bool:
     key = vocab_key(token)
     if len(key) < MIN_FUZZY_WORD:
         return key in words
-    return any(SCORER(key, word) >= SNAP_THRESHOLD for word in words)
+    if any(SCORER(key, word) >= SNAP_THRESHOLD for word in words):
+        return True
+    # The tail of a label word whose start the crop cut off: ``awinan``, ``ekerjaan``.
+    cut = token.islower()
+    return cut and any(fuzz.partial_ratio(key, word) >= SNAP_THRESHOLD for word in words)
 
 
 def _label_case(token: str) -> bool:
-    """Labels are printed in Title case, values in capitals (a lone ``l`` is a misread I)."""
-    return any(ch.islower() and ch != "l" for ch in token)
+    """Labels are printed in Title case, values in capitals.
+
+    Most letters of a label word are small; a value's capital misread small now and then
+    (``KAWiN``) does not make it one. A lone ``l`` is a misread I, not a small letter.
+    """
+    letters = [ch for ch in token if ch.isalpha() and ch != "l"]
+    small = sum(ch.islower() for ch in letters)
+    return small > 0 and 2 * small >= len(letters)
 
 
 def _cut_spelling(text: str, spellings: tuple[str, ...]) -> str:

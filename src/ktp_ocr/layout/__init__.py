@@ -14,17 +14,20 @@ from ktp_ocr.layout.frame import (
     text_angle,
 )
 from ktp_ocr.layout.labels import (
+    PHOTO_COLUMN_X,
     ROW_ORDER,
     assign,
     label_count,
     label_spellings,
     last_row,
     match_label,
+    row_places,
     rows_labelled,
 )
 
 __all__ = [
     "CARD_ASPECT",
+    "PHOTO_COLUMN_X",
     "ROW_ORDER",
     "assign",
     "assign_by_content",
@@ -36,6 +39,7 @@ __all__ = [
     "match_label",
     "reading_angle",
     "rotate_point",
+    "row_places",
     "rows_labelled",
     "text_angle",
 ]

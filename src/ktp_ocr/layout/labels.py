@@ -669,6 +669,17 @@ def last_row(
     return rows[ROW_ORDER[-1]][0], (y1 - y0) / (k1 - k0)
 
 
+def row_places(
+    lines: Sequence[OcrLine], card_size: tuple[float, float] | None = None
+) -> dict[FieldName, tuple[float, float]]:
+    """Centre y and height of each row the labels place, rows without a read label included.
+
+    Where a value should be when none was read there (rows between read labels are placed by
+    their order; rows past the last read label by the spacing of the two before).
+    """
+    return _row_centres(_read_labels(lines, card_size))
+
+
 def rows_labelled(lines: Sequence[OcrLine], card_size: tuple[float, float] | None = None) -> int:
     """How many labels :func:`assign` anchors rows to (blurred ones placed by order included)."""
     return len(_read_labels(lines, card_size))
