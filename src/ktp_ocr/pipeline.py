@@ -368,6 +368,7 @@ class Reader:
             with timer.stage("reread"):
                 fields = self._reread_values(reading, raw, fields, nik)
         fields = _sex_from_nik(_birth_date_from_nik(fields, nik), nik)
+        fields = _validity_from_birthday(fields)
         _refuse_if_hopeless(fields, quality)
         with timer.stage("regions"):
             matches, fields = self._match_regions(fields, nik)
@@ -709,6 +710,41 @@ def _sex_from_nik(
         issues=(*sex.issues, "jenis_kelamin_from_nik"),
     )
     return {**fields, FieldName.JENIS_KELAMIN: taken}
+
+
+#: A validity date's day, month and year in its digits (digit look-alikes read as digits).
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\D+(\d{1,2})\D+((?:19|20)\d\d)")
+
+
+def _validity_from_birthday(
+    fields: dict[FieldName, FieldValue[Any]],
+) -> dict[FieldName, FieldValue[Any]]:
+    """An impossible validity date (``04-00-2017``) completed from the holder's birthday.
+
+    A KTP that is not valid for life runs to the holder's birthday in its last year. When the
+    month read is no month but the day read is the birthday's, the month is the birthday's
+    (``berlaku_hingga_from_birthday``, less sure).
+    """
+    valid, born = fields[FieldName.BERLAKU_HINGGA], fields[FieldName.TANGGAL_LAHIR].value
+    if valid.value is not None or not isinstance(born, date):
+        return fields
+    found = _DAY_MONTH_YEAR.search(to_digits(valid.raw))
+    if found is None:
+        return fields
+    day, month, year = (int(part) for part in found.groups())
+    if 1 <= month <= 12 or day != born.day:
+        return fields
+    try:
+        value = born.replace(year=year)
+    except ValueError:  # born on 29 February
+        return fields
+    taken = replace(
+        valid,
+        value=value,
+        confidence=lowered(valid.confidence, 2),
+        issues=(*valid.issues, "berlaku_hingga_from_birthday"),
+    )
+    return {**fields, FieldName.BERLAKU_HINGGA: taken}
 
 
 @dataclass(frozen=True, slots=True)
