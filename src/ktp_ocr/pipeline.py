@@ -480,11 +480,15 @@ class Reader:
         )
         return {**fields, FieldName.NIK: chosen}
 
-    def _reread(self, card: NDArray[np.uint8], box: BBox) -> Iterator[tuple[str, float]]:
-        """The line in ``box`` read again at other sizes: text and confidence per size.
+    def _reread(
+        self, card: NDArray[np.uint8], box: BBox, *, stretch: bool = False
+    ) -> Iterator[tuple[str, float]]:
+        """The line in ``box`` read again at other sizes: text and confidence per reading.
 
         Only what lies on the box's line counts (text of the rows above and below is cut into
-        the crop's margins).
+        the crop's margins). With ``stretch``, each size is also read with the crop's contrast
+        stretched (a faint value on a dim card). When nothing was found at any size, the row
+        itself is read as one line, without detection, if the engine can.
         """
         pad = box.height * REREAD_PAD
         h, w = card.shape[:2]
@@ -493,12 +497,22 @@ class Reader:
         if x1 - x0 < 4 or y1 - y0 < 4:
             return
         crop = card[y0:y1, x0:x1]
-        for scale in REREAD_SCALES:
-            middle, reach = (box.cy - y0) * scale, box.height * scale / 2
-            found = self.engine.recognize(_resized(crop, scale))
-            row = sorted((ln for ln in found if abs(ln.box.cy - middle) <= reach), key=_left)
-            if row:
-                yield " ".join(ln.text for ln in row), min(ln.confidence for ln in row)
+        looks = [crop, _stretched(crop)] if stretch else [crop]
+        seen = False
+        for look in looks:
+            for scale in REREAD_SCALES:
+                middle, reach = (box.cy - y0) * scale, box.height * scale / 2
+                found = self.engine.recognize(_resized(look, scale))
+                row = sorted((ln for ln in found if abs(ln.box.cy - middle) <= reach), key=_left)
+                if row:
+                    seen = True
+                    yield " ".join(ln.text for ln in row), min(ln.confidence for ln in row)
+        read_crops = getattr(self.engine, "recognize_crops", None)
+        if not seen and read_crops is not None:
+            # Too faint for the detector at any size: the row itself, read as one line.
+            band = card[max(int(box.y0), 0) : min(int(box.y1) + 1, h), x0:x1]
+            if band.shape[0] >= 4:
+                yield from read_crops([np.ascontiguousarray(band)])
 
     def _reread_values(
         self,
@@ -526,7 +540,7 @@ class Reader:
             # not seen, or its text was only label words).
             boxes = [current.box if current.raw.strip() else None, places.box(name)]
             for box in dict.fromkeys(b for b in boxes if b is not None):
-                taken = _agreed(name, self._reread(reading.card, box), nik)
+                taken = _agreed(name, self._reread(reading.card, box, stretch=True), nik)
                 if taken is not None:
                     out[name] = replace(
                         taken,
@@ -840,6 +854,21 @@ def _resized(image: NDArray[np.uint8], scale: float) -> NDArray[np.uint8]:
     interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
     sized = cv2.resize(image, None, fx=scale, fy=scale, interpolation=interpolation)
     return np.ascontiguousarray(sized)
+
+
+def _stretched(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """``image`` with its darkest and lightest percent taken to black and white.
+
+    For a second look at a faint value on a dim card; a crop with almost no contrast (blank
+    paper) is left as it is.
+    """
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    lo, hi = (float(v) for v in np.percentile(grey, (1, 99)))
+    if hi - lo < 8:
+        return image
+    out = (image.astype(np.float32) - lo) * (255.0 / (hi - lo))
+    stretched: NDArray[np.uint8] = np.clip(out, 0, 255).astype(np.uint8)
+    return stretched
 
 
 def _left(line: OcrLine) -> float:

@@ -381,3 +381,39 @@ def test_a_reread_sex_against_the_nik_is_not_taken(scan_cards, region_repo) -> N
     read = result.fields[FieldName.JENIS_KELAMIN]
     assert read.value == sex and "jenis_kelamin_reread" not in read.issues
     assert result.card.nik == card.truth.nik
+
+
+class _CropReader(ScriptedEngine):
+    """A scripted engine that can also read a pre-cut line without detecting it."""
+
+    def __init__(self, script: ScriptedEngine, crop_text: str) -> None:
+        super().__init__(script.recognize)
+        self.crop_text = crop_text
+        self.crops: list[tuple[int, int]] = []
+
+    def recognize_crops(self, crops: Sequence[NDArray[np.uint8]]) -> list[tuple[str, float]]:
+        self.crops.extend(c.shape[:2] for c in crops)
+        return [(self.crop_text, 0.8) for _ in crops]
+
+
+def test_a_value_too_faint_to_detect_is_read_as_one_line(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    card = scan_cards[2]
+    engine = _CropReader(_value_unseen(card, "WNI", []), ": WNI")  # crops: nothing detected
+    result = Reader(engine, region_repo, today=TODAY).read(card.jpeg)
+    citizenship = result.fields[FieldName.KEWARGANEGARAAN]
+    assert citizenship.value == "WNI" and "kewarganegaraan_reread" in citizenship.issues
+    assert len(engine.crops) == 1  # one band, the row's own height
+    band_height, _ = engine.crops[0]
+    assert citizenship.box is not None and band_height <= citizenship.box.height + 2
+
+
+def test_stretched_crops_span_the_full_range_and_blank_ones_stay() -> None:
+    from ktp_ocr.pipeline import _stretched
+
+    dim = np.full((20, 40, 3), 60, np.uint8)
+    dim[5:15, 10:30] = 30  # faint ink on dark paper
+    out = _stretched(dim)
+    assert out.min() == 0 and out.max() == 255
+    assert out[10, 20, 0] < out[0, 0, 0]  # ink stays darker than paper
+    blank = np.full((20, 40, 3), 200, np.uint8)
+    assert np.array_equal(_stretched(blank), blank)
