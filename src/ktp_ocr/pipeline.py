@@ -669,6 +669,19 @@ def _failed(checks: Sequence[Any]) -> set[str]:
     return {c.code for c in checks if c.passed is False}
 
 
+def _inferred(
+    fields: dict[FieldName, FieldValue[Any]],
+    name: FieldName,
+    value: object,
+    confidence: float,
+    code: str,
+) -> dict[FieldName, FieldValue[Any]]:
+    """``fields`` with ``name`` given a value inferred from other fields: less sure, said so."""
+    fv = fields[name]
+    taken = replace(fv, value=value, confidence=lowered(confidence, 2), issues=(*fv.issues, code))
+    return {**fields, name: taken}
+
+
 def _birth_date_from_nik(
     fields: dict[FieldName, FieldValue[Any]], nik: Nik | None
 ) -> dict[FieldName, FieldValue[Any]]:
@@ -692,13 +705,9 @@ def _birth_date_from_nik(
     target = printed[: len(digits)] if len(digits) < len(printed) else printed
     if Levenshtein.normalized_similarity(digits, target) < NIK_DATE_AGREEMENT:
         return fields
-    taken = replace(
-        born,
-        value=nik.birth_date,
-        confidence=lowered(read.confidence, 2),
-        issues=(*born.issues, "tanggal_lahir_from_nik"),
+    return _inferred(
+        fields, FieldName.TANGGAL_LAHIR, nik.birth_date, read.confidence, "tanggal_lahir_from_nik"
     )
-    return {**fields, FieldName.TANGGAL_LAHIR: taken}
 
 
 def _sex_from_nik(
@@ -717,13 +726,9 @@ def _sex_from_nik(
         return fields
     if born.value != nik.birth_date or "tanggal_lahir_from_nik" in born.issues:
         return fields
-    taken = replace(
-        sex,
-        value=nik.sex,
-        confidence=lowered(read.confidence, 2),
-        issues=(*sex.issues, "jenis_kelamin_from_nik"),
+    return _inferred(
+        fields, FieldName.JENIS_KELAMIN, nik.sex, read.confidence, "jenis_kelamin_from_nik"
     )
-    return {**fields, FieldName.JENIS_KELAMIN: taken}
 
 
 #: A validity date's day, month and year in its digits (digit look-alikes read as digits).
@@ -752,13 +757,9 @@ def _validity_from_birthday(
         value = born.replace(year=year)
     except ValueError:  # born on 29 February
         return fields
-    taken = replace(
-        valid,
-        value=value,
-        confidence=lowered(valid.confidence, 2),
-        issues=(*valid.issues, "berlaku_hingga_from_birthday"),
+    return _inferred(
+        fields, FieldName.BERLAKU_HINGGA, value, valid.confidence, "berlaku_hingga_from_birthday"
     )
-    return {**fields, FieldName.BERLAKU_HINGGA: taken}
 
 
 @dataclass(frozen=True, slots=True)
