@@ -88,7 +88,7 @@ REFINE_MIN_SHIFT = 0.04
 NIK_DATE_MIN_DIGITS = 4
 #: ... and they match the NIK's date (its first digits, when cut short) at least this well.
 NIK_DATE_AGREEMENT = 0.75
-#: Sizes a line is read again at when the NIK and the printed birth date disagree ...
+#: Sizes a line is read again at (the NIK and birth date when they disagree, a missing value) ...
 REREAD_SCALES = (0.75, 1.5, 2.0)
 #: ... cut with this share of its height around it.
 REREAD_PAD = 0.4
