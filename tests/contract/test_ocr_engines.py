@@ -370,3 +370,20 @@ def test_rapidocr_character_boxes_are_in_the_line_frame(rapid_engine: OcrEngine)
     starts = [float(np.min(np.asarray(c[2])[:, 0])) for c in chars]
     width = out.boxes[0][:, 0].max() - out.boxes[0][:, 0].min()
     assert starts == sorted(starts) and 0 <= starts[0] < 20 and starts[-1] < width
+
+
+def test_pool_reads_crops_as_its_engine_does() -> None:
+    """Regression: the service's pool hid ``recognize_crops``, so a missed value's row was
+    never read as one line there, though it was by the library's single engine."""
+    from ktp_ocr.ocr.pool import EnginePool
+
+    class _Crops(ScriptedEngine):
+        def recognize_crops(self, crops: list[NDArray[np.uint8]]) -> list[tuple[str, float]]:
+            return [("WNI", 0.9) for _ in crops]
+
+    crop = np.zeros((20, 60, 3), np.uint8)
+    assert EnginePool(lambda: _Crops(_scripted_reading), 2).recognize_crops([crop]) == [
+        ("WNI", 0.9)
+    ]
+    plain = EnginePool(lambda: ScriptedEngine(_scripted_reading), 2)
+    assert plain.recognize_crops([crop]) == []

@@ -45,3 +45,13 @@ class EnginePool:
         """Read ``image`` with whichever copy is free."""
         with self.lease() as engine:
             return engine.recognize(image)
+
+    def recognize_crops(self, crops: Sequence[NDArray[np.uint8]]) -> list[tuple[str, float]]:
+        """Read pre-cut single-line crops with whichever copy is free, as the engine would.
+
+        Nothing when the engine cannot read a line without detecting it (Tesseract): the pool
+        is used in place of one engine, so it offers what one engine offers.
+        """
+        with self.lease() as engine:
+            read = getattr(engine, "recognize_crops", None)
+            return [] if read is None else list(read(crops))
