@@ -40,7 +40,7 @@ from ktp_ocr.imaging.deskew import (
 )
 from ktp_ocr.imaging.detect import find_card
 from ktp_ocr.imaging.load import load_image, to_bgr
-from ktp_ocr.imaging.marks import BLOT_MIN_ASPECT, DASH_MIN_ASPECT, is_lone_dash
+from ktp_ocr.imaging.marks import BLOT_MIN_ASPECT, DASH_MIN_ASPECT, holds_no_letter, is_lone_dash
 from ktp_ocr.imaging.quality import assess
 from ktp_ocr.ocr import OcrEngine, create_engine
 from ktp_ocr.ocr.regionread import NikRegionReader
@@ -109,6 +109,8 @@ REREAD_FIELDS = (
 VALUE_SPAN = 0.32
 #: ... and when it is only a blot at the dash's place (blur rounded it; nothing letter-sized).
 BLOT_CONFIDENCE = 0.6
+#: ... and when its place shows print but nothing as tall as a letter (the bar faded away).
+NO_LETTER_CONFIDENCE = 0.4
 #: Confidence factor of fields placed by their content because no label could be read.
 CONTENT_CONFIDENCE = 0.85
 #: A card whose text reads with a mean confidence under this is unreadable, not "not a KTP".
@@ -355,9 +357,10 @@ class Reader:
     ) -> ReadResult:
         h, w = reading.card.shape[:2]
         with timer.stage("layout"):
-            raw = _blood_dash(reading.card, raw)
+            read, raw = raw, _blood_dash(reading.card, raw)
         with timer.stage("fields"):
             fields = parse_fields(raw, today=self.today, region_known=self._region_known())
+            fields = _mark_no_letter(read, raw, fields)
             if by_content:
                 fields = {name: _less_sure(fv) for name, fv in fields.items()}
         if self.nik_reader is not None:
@@ -372,7 +375,7 @@ class Reader:
         _refuse_if_hopeless(fields, quality)
         with timer.stage("regions"):
             matches, fields = self._match_regions(fields, nik)
-            fields = self._respace_birthplace(fields)
+            fields = self._snap_birthplace(fields)
         with timer.stage("checks"):
             checks = check_card(fields, nik, matches, today=self.today)
         if _contradicted(checks) and nik is not None:
@@ -586,30 +589,25 @@ class Reader:
                 }
         return None
 
-    def _respace_birthplace(
+    def _snap_birthplace(
         self, fields: dict[FieldName, FieldValue[Any]]
     ) -> dict[FieldName, FieldValue[Any]]:
-        """Fix the spacing of a birthplace that is a regency/city or district name.
+        """Mend a birthplace that stands for a regency/city or district name.
 
-        OCR drops or adds spaces (``ACEHJAYA``, ``TANGERAN G``); when the letters are exactly a
-        region's name, the region's spacing is the card's. Any other difference is left alone.
+        See :mod:`ktp_ocr.regions.birthplace`; any other text is left as read.
         """
         current = fields.get(FieldName.TEMPAT_LAHIR)
         index = getattr(self.regions, "name_index", None)
         if current is None or current.value is None or index is None:
             return fields
-        from ktp_ocr.regions.names import fold, normalize_name
+        from ktp_ocr.regions.birthplace import RESPACED, birthplace_name
 
-        text = str(current.value)
-        names = []
-        for level in ("kabupaten_kota", "kecamatan"):
-            names_at = index("", level)
-            for i in names_at.body_exact.get(fold(text), ()):
-                names.append(normalize_name(names_at.body_entries[i].region.name, level))
-        better = _respaced(text, names)
-        if better is None:
+        found = birthplace_name(str(current.value), index)
+        if found is None:
             return fields
-        fixed = _with_issue(current, "tempat_lahir_respaced", value=better)
+        name, code = found
+        confidence = current.confidence if code == RESPACED else lowered(current.confidence)
+        fixed = _with_issue(current, code, value=name, confidence=confidence)
         return {**fields, FieldName.TEMPAT_LAHIR: fixed}
 
     def _match_regions(
@@ -642,15 +640,6 @@ class Reader:
                 if official != current.value and _same_style(current.value, official, name):
                     snapped[name] = _with_issue(current, "snapped_to_region", value=official)
         return tuple(matches), snapped
-
-
-def _respaced(text: str, names: Sequence[str]) -> str | None:
-    """The name among ``names`` that is ``text`` with other spacing, if any."""
-    compact = text.replace(" ", "")
-    for name in names:
-        if name != text and name.replace(" ", "") == compact:
-            return name
-    return None
 
 
 def _same_style(printed: str, official: str, name: FieldName) -> bool:
@@ -998,7 +987,27 @@ def _blood_dash(
     ):
         if is_lone_dash(card, blood.box, blood.box.height, min_aspect=aspect):
             return {**raw, FieldName.GOLONGAN_DARAH: RawField("-", blood.box, confidence)}
+    if holds_no_letter(card, blood.box, blood.box.height):
+        return {**raw, FieldName.GOLONGAN_DARAH: RawField("-", blood.box, NO_LETTER_CONFIDENCE)}
     return raw
+
+
+def _mark_no_letter(
+    read: Mapping[FieldName, RawField],
+    raw: Mapping[FieldName, RawField],
+    fields: dict[FieldName, FieldValue[Any]],
+) -> dict[FieldName, FieldValue[Any]]:
+    """Say so when :func:`_blood_dash` gave the ``-`` because no letter was at its place.
+
+    ``read`` is the text before it looked at the pixels, ``raw`` after.
+    """
+    before, after = read.get(FieldName.GOLONGAN_DARAH), raw.get(FieldName.GOLONGAN_DARAH)
+    fv = fields.get(FieldName.GOLONGAN_DARAH)
+    if before is None or before.text or after is None or fv is None:
+        return fields
+    if after.confidence != NO_LETTER_CONFIDENCE:
+        return fields
+    return {**fields, FieldName.GOLONGAN_DARAH: _with_issue(fv, "golongan_darah_no_letter")}
 
 
 def _with_issue(fv: FieldValue[Any], code: str, **changes: Any) -> FieldValue[Any]:

@@ -35,6 +35,14 @@ from ktp_ocr.fields.text import CORRECTION_FACTOR
         ("JL. RAYA BOGOR KM. 30", "JL. RAYA BOGOR KM. 30"),
         ("JL. MERDEKA | NO. 10", "JL. MERDEKA NO. 10"),
         ("KOMP. BUMI ASRI (BLOK D) NO. 4", "KOMP. BUMI ASRI (BLOK D) NO. 4"),
+        # The stop of NO. read as a comma; the space before NO. and its number lost.
+        ("JL. TERATAI NO, 1B", "JL. TERATAI NO. 1B"),
+        ("JL. GAJAH MADANO.25", "JL. GAJAH MADA NO.25"),
+        ("CLUSTER GRIYA LESTARINO. 14", "CLUSTER GRIYA LESTARI NO. 14"),
+        # A word's own ending in NO stays whole.
+        ("JL. BUNG KARNO 5", "JL. BUNG KARNO 5"),
+        ("JL. SUKARNO, BLOK A", "JL. SUKARNO, BLOK A"),
+        ("DESA KARANGANO", "DESA KARANGANO"),
     ],
 )
 def test_read_address(raw: str, value: str) -> None:

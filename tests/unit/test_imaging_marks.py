@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import cv2
 import numpy as np
 import pytest
 
-from ktp_ocr.imaging.marks import BLOT_MIN_ASPECT, is_lone_dash
-from ktp_ocr.pipeline import BLOT_CONFIDENCE, DASH_CONFIDENCE, _blood_dash
+from ktp_ocr.fields.parse import parse_fields
+from ktp_ocr.imaging.marks import BLOT_MIN_ASPECT, holds_no_letter, is_lone_dash
+from ktp_ocr.pipeline import (
+    BLOT_CONFIDENCE,
+    DASH_CONFIDENCE,
+    NO_LETTER_CONFIDENCE,
+    _blood_dash,
+    _mark_no_letter,
+)
 from ktp_ocr.types import BBox, FieldName, RawField
 
 
@@ -106,3 +115,75 @@ def test_an_empty_blood_type_place_is_read_from_its_pixels(
     place = RawField("", BBox(0, 0, 90, 30), 0.0)
     got = _blood_dash(img, {FieldName.GOLONGAN_DARAH: place})[FieldName.GOLONGAN_DARAH]
     assert (got.text, got.confidence) == (("-", confidence) if confidence else ("", 0.0))
+
+
+def _row(place: str, *, label_ink: int = 30, noise: float = 0.0, seed: int = 0) -> np.ndarray:
+    """``Darah :`` in small letters, then the blood type's place (x 90..180, height 30)."""
+    img = np.full((30, 180, 3), (205, 225, 215), np.uint8)
+    ink = (label_ink, label_ink, label_ink)
+    cv2.putText(img, "Darah", (2, 21), cv2.FONT_HERSHEY_SIMPLEX, 0.55, ink, 1, cv2.LINE_AA)
+    cv2.circle(img, (97, 12), 1, (30, 30, 30), -1)
+    cv2.circle(img, (97, 20), 1, (30, 30, 30), -1)
+    if place == "speck":
+        cv2.rectangle(img, (112, 16), (113, 17), (150, 165, 160), -1)  # what is left of a dash
+    elif place:
+        cv2.putText(img, place, (108, 23), cv2.FONT_HERSHEY_SIMPLEX, 0.6, ink, 2, cv2.LINE_AA)
+    if noise:
+        grain = np.random.default_rng(seed).normal(0, noise, img.shape)
+        img = np.clip(img.astype(np.float64) + grain, 0, 255).astype(np.uint8)
+    return img
+
+
+_PLACE = BBox(90, 0, 180, 30)
+
+
+@pytest.mark.parametrize("place", ["speck", ""])
+def test_no_letter_where_the_label_shows_its_letters(place: str) -> None:
+    """The label's letters stand out; nothing as tall is in the place: the ``-`` faded."""
+    assert holds_no_letter(_row(place), _PLACE, 30.0)
+
+
+@pytest.mark.parametrize("place", ["B", "O", "AB"])
+def test_a_letter_in_the_place_is_a_letter(place: str) -> None:
+    assert not holds_no_letter(_row(place), _PLACE, 30.0)
+
+
+def test_a_faint_letter_as_faint_as_its_label_is_still_a_letter() -> None:
+    """Cut at the label's own contrast, a letter printed as faintly is still seen."""
+    assert not holds_no_letter(_row("B", label_ink=150), _PLACE, 30.0)
+
+
+def test_no_answer_where_the_label_does_not_stand_out() -> None:
+    """Regression: on a grainy photo the label's letters and a faint ``B`` after them were both
+    lost in the grain, and the empty-looking place was taken for the ``-``."""
+    img = _row("B", label_ink=175, noise=14.0)
+    assert not holds_no_letter(img, _PLACE, 30.0)
+
+
+def test_no_answer_on_blank_paper_or_without_a_label_before_the_place() -> None:
+    blank = np.full((30, 180, 3), 230, np.uint8)
+    assert not holds_no_letter(blank, _PLACE, 30.0)
+    assert not holds_no_letter(_row(""), BBox(0, 0, 90, 30), 30.0)  # nothing left of it
+    assert not holds_no_letter(_row(""), _PLACE, 0.0)
+
+
+def test_an_empty_place_after_a_clear_label_is_the_dash_less_surely() -> None:
+    place = RawField("", _PLACE, 0.0)
+    raw = _blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place})
+    got = raw[FieldName.GOLONGAN_DARAH]
+    assert (got.text, got.confidence) == ("-", NO_LETTER_CONFIDENCE)
+    read = {FieldName.GOLONGAN_DARAH: place}
+    fields = _mark_no_letter(read, raw, parse_fields(raw, today=date(2026, 1, 1)))
+    blood = fields[FieldName.GOLONGAN_DARAH]
+    assert blood.value == "-"
+    assert "golongan_darah_no_letter" in blood.issues
+    assert blood.confidence < 0.8
+    letter = _blood_dash(_row("B"), {FieldName.GOLONGAN_DARAH: place})
+    assert letter[FieldName.GOLONGAN_DARAH].text == ""
+
+
+def test_a_dash_read_as_text_is_not_marked() -> None:
+    """Only a ``-`` given from the pixels carries the issue, whatever its confidence."""
+    read = {FieldName.GOLONGAN_DARAH: RawField("-", _PLACE, NO_LETTER_CONFIDENCE)}
+    fields = _mark_no_letter(read, read, parse_fields(read, today=date(2026, 1, 1)))
+    assert fields[FieldName.GOLONGAN_DARAH].issues == ()

@@ -2,7 +2,8 @@
 
 The address keeps its printed punctuation (``JL. MERDEKA NO. 10``, ``PERUM GRIYA ASRI BLOK
 C2/15``): letters and digits both belong there, so only the unambiguous confusions are mended
-(``JI.`` -> ``JL.``, ``O`` and ``I`` in the number after ``NO.``). ``rt_rw`` is always ``003/005``.
+(``JI.`` -> ``JL.``, ``O`` and ``I`` in the number after ``NO.``, ``NO,`` before a number,
+a lost space before ``NO.`` and a number). ``rt_rw`` is always ``003/005``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ _SPACE_BEFORE = re.compile(r"\s+([.,])")
 _JALAN = re.compile(r"\bJ[I1]\.")
 _NOMOR = re.compile(r"\bN0\.")
 _NUMBER = re.compile(r"\b(NO\.?\s*)([0-9A-Z]+)\b")
+#: ``NO,`` before a number: the stop of ``NO.`` read as a comma.
+_NOMOR_COMMA = re.compile(r"\bNO,(?=\s?[0-9])")
+#: ``MADANO.25``: the space before ``NO.`` and a number lost. A word's own ending in ``NO`` is
+#: not followed by a stop and a digit.
+_NOMOR_GLUED = re.compile(r"\b([A-Z]{3,})(NO\.\s?[0-9])")
 _RT_RW_SPLIT = re.compile(r"[\s/\\\-.,:;]+")
 _RT_RW_WORD = re.compile(r"^(RT|RW|RTRW)$")
 _SLASH_LIKE = frozenset("ILl|1!")
@@ -44,6 +50,7 @@ def read_address(raw: str, *, confidence: float = 1.0) -> FieldValue[str]:
     text = strip_edges(strip_label(raw, field)).upper()
     value = "".join(ch if ch in _ALLOWED else " " for ch in text)
     value = _NOMOR.sub("NO.", _JALAN.sub("JL.", value))
+    value = _NOMOR_GLUED.sub(r"\1 \2", _NOMOR_COMMA.sub("NO.", value))
     value = _NUMBER.sub(_number, value)
     value = strip_edges(_SPACE_BEFORE.sub(r"\1", single_spaces(value)))
     if not any("A" <= ch <= "Z" or "0" <= ch <= "9" for ch in value):

@@ -29,21 +29,100 @@ INK_OVER_TEXTURE = 2.5
 MIN_INK_CONTRAST = 12
 #: Components smaller than this share of the text height squared are noise.
 NOISE_AREA = 0.01
+#: Text heights of the label read before a place, to learn how its letters stand out.
+LABEL_SPAN = 2.0
+#: The label's small letters there must show at least this share of the text height ...
+LABEL_MIN_HEIGHT = 0.22
+#: ... and this percentile of its darkness is its letters' contrast (the darkest pixel may be
+#: noise).
+LABEL_INK_PERCENTILE = 98
 
 
-def _components(crop: NDArray[np.uint8]) -> list[Mark]:
+def _darkness(crop: NDArray[np.uint8]) -> NDArray[np.float32]:
+    """How much darker than the paper (the crop's median) each pixel is."""
+    grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    return (float(np.median(grey)) - grey.astype(np.float32)).astype(np.float32)
+
+
+def _components(crop: NDArray[np.uint8], *, peak: float | None = None) -> list[Mark]:
     """Marks darker than the paper: thresholded against the darkest mark and the texture.
 
     A lone dash is thin, so blur and anti-aliasing leave it much lighter than letters; a cut
     relative to its own contrast keeps it whole, while the background's fine pattern stays out.
+    ``peak`` is the contrast to cut against instead of the crop's own darkest mark.
     """
-    grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    dark = float(np.median(grey)) - grey.astype(np.float32)
+    dark = _darkness(crop)
     texture = float(np.percentile(dark, 75))
-    cut = max(INK_SHARE_OF_PEAK * float(dark.max()), INK_OVER_TEXTURE * texture, MIN_INK_CONTRAST)
+    top = float(dark.max()) if peak is None else peak
+    cut = max(INK_SHARE_OF_PEAK * top, INK_OVER_TEXTURE * texture, MIN_INK_CONTRAST)
     mask = (dark > cut).astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     return [tuple(int(v) for v in stats[i]) for i in range(1, count)]  # type: ignore[misc]
+
+
+def _crop(card: NDArray[np.uint8], box: BBox) -> NDArray[np.uint8] | None:
+    """The card's pixels inside ``box``, or None when that is under 3 pixels either way."""
+    h, w = card.shape[:2]
+    x0, y0 = max(int(box.x0), 0), max(int(box.y0), 0)
+    x1, y1 = min(int(box.x1), w), min(int(box.y1), h)
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return None
+    return card[y0:y1, x0:x1]
+
+
+def _marks(crop: NDArray[np.uint8], text_height: float, *, peak: float | None = None) -> list[Mark]:
+    """The crop's marks, without specks and without those cut by its left or right edge."""
+    width = crop.shape[1]
+    return [
+        c
+        for c in _components(crop, peak=peak)
+        # Not cut by an edge: the place often starts inside the label's last letter.
+        if c[4] >= NOISE_AREA * text_height**2 and c[0] > 0 and c[0] + c[2] < width
+    ]
+
+
+def _letter_tall(mark: Mark, text_height: float) -> bool:
+    return mark[3] > DASH_MAX_HEIGHT * text_height
+
+
+def _small_marks(
+    card: NDArray[np.uint8], box: BBox, text_height: float
+) -> tuple[list[Mark], int] | None:
+    """The marks inside ``box`` and the crop's height, or None when one is as tall as a letter.
+
+    None too when the box is degenerate or holds blank paper (nothing to tell from glare).
+    """
+    crop = _crop(card, box)
+    if crop is None or text_height <= 0:
+        return None
+    if float(np.std(crop)) < 8.0:  # blank paper: Otsu would split the noise
+        return None
+    marks = _marks(crop, text_height)
+    if any(_letter_tall(c, text_height) for c in marks):
+        return None  # something as tall as a letter: a blood group, not a dash
+    return marks, crop.shape[0]
+
+
+def holds_no_letter(card: NDArray[np.uint8], box: BBox, text_height: float) -> bool:
+    """Whether ``box`` holds no letter where the label just before it shows its letters.
+
+    A blood group is letters printed as the label is. The last :data:`LABEL_SPAN` text heights
+    before ``box`` (the end of ``Gol. Darah``) must show letter-tall marks; cut at the label's
+    contrast, nothing in ``box`` may be as tall. Then the value printed is the ``-``, however
+    faint its short bar has become. Where the label's own letters do not stand out of the
+    noise, the absence of letters says nothing, and the answer is False.
+    """
+    if text_height <= 0:
+        return False
+    label = BBox(box.x0 - LABEL_SPAN * text_height, box.y0, box.x0, box.y1)
+    place, control = _crop(card, box), _crop(card, label)
+    if place is None or control is None or float(np.std(place)) < 8.0:
+        return False
+    tallest = max((c[3] for c in _marks(control, text_height)), default=0)
+    if tallest < LABEL_MIN_HEIGHT * text_height:
+        return False
+    peak = float(np.percentile(_darkness(control), LABEL_INK_PERCENTILE))
+    return not any(_letter_tall(c, text_height) for c in _marks(place, text_height, peak=peak))
 
 
 def is_lone_dash(
@@ -55,25 +134,10 @@ def is_lone_dash(
     tall (:data:`BLOT_MIN_ASPECT` also takes the round blot blur makes of a short dash), sit
     at the text's middle height, and have no mark above or below it (that would be a colon).
     """
-    h, w = card.shape[:2]
-    x0, y0 = max(int(box.x0), 0), max(int(box.y0), 0)
-    x1, y1 = min(int(box.x1), w), min(int(box.y1), h)
-    if x1 - x0 < 3 or y1 - y0 < 3 or text_height <= 0:
+    found = _small_marks(card, box, text_height)
+    if found is None:
         return False
-    crop = card[y0:y1, x0:x1]
-    if float(np.std(crop)) < 8.0:  # blank paper: Otsu would split the noise
-        return False
-    width = crop.shape[1]
-    marks = [
-        c
-        for c in _components(crop)
-        # Not cut by an edge: the place often starts inside the label's last letter.
-        if c[4] >= NOISE_AREA * text_height**2 and c[0] > 0 and c[0] + c[2] < width
-    ]
-    small = [c for c in marks if c[3] <= DASH_MAX_HEIGHT * text_height]
-    if len(small) < len(marks):
-        return False  # something as tall as a letter: a blood group, not a dash
-    rows = crop.shape[0]
+    small, rows = found
     dashes = [
         c
         for c in small
