@@ -5,6 +5,7 @@ No model is downloaded: the wheel carries the detection, direction and recogniti
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import unicodedata
@@ -122,6 +123,64 @@ class _CharBoxesInCrop:
         return rec_res
 
 
+#: A word space the recogniser did not choose is put back where its probability at a pause
+#: between two letters reaches this. Inside a word the space's probability stays under 0.02;
+#: at a word gap the model dropped (``SITIROHMAH``) it is 0.1 to 0.5.
+SPACE_PROBABILITY = 0.1
+
+
+def promote_spaces(
+    preds: NDArray[np.float32], space: int, threshold: float, numeric: frozenset[int]
+) -> NDArray[np.float32]:
+    """CTC outputs with a word space made the winner where the model nearly chose one.
+
+    ``preds`` is ``(lines, steps, classes)`` of probabilities, class 0 the CTC blank and
+    ``space`` the space. In each run of blank steps between two emitted characters, the step
+    where the space is likeliest becomes a space when that likelihood is at least
+    ``threshold``. Not between two characters of ``numeric`` (digits of a NIK or a date), nor
+    next to a space already emitted.
+    """
+    best = preds.argmax(axis=2)
+    out = preds
+    for b in range(best.shape[0]):
+        row = best[b]
+        emitted = [t for t in range(len(row)) if row[t] != 0 and (t == 0 or row[t] != row[t - 1])]
+        for left, right in itertools.pairwise(emitted):
+            if right - left < 2:
+                continue
+            a, z = int(row[left]), int(row[right])
+            if space in (a, z) or (a in numeric and z in numeric):
+                continue
+            gap = range(left + 1, right)
+            steps = [t for t in gap if row[t] == 0]
+            if not steps:
+                continue
+            t = max(steps, key=lambda k: float(preds[b, k, space]))
+            if float(preds[b, t, space]) >= threshold:
+                if out is preds:
+                    out = preds.copy()
+                out[b, t, space] = out[b, t, 0] + 1e-3
+    return out
+
+
+class _SpacesFromCtc:
+    """RapidOCR's CTC decoder, given outputs where a nearly chosen word space wins."""
+
+    def __init__(self, inner: Any, threshold: float) -> None:
+        self._inner = inner
+        self._threshold = threshold
+        chars = list(inner.character)
+        self._space = chars.index(" ")
+        self._numeric = frozenset(i for i, c in enumerate(chars) if c in "0123456789-/:")
+
+    def __call__(self, preds: Any, return_word_box: bool = False, **kwargs: Any) -> Any:
+        preds = promote_spaces(preds, self._space, self._threshold, self._numeric)
+        return self._inner(preds, return_word_box, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
 class RapidOcrEngine:
     """PP-OCR detection + recognition through RapidOCR on the CPU."""
 
@@ -169,6 +228,16 @@ class RapidOcrEngine:
         boxes = getattr(self._ocr, "cal_rec_boxes", None)
         if fix_spaces and hasattr(boxes, "cal_ocr_word_box"):
             self._ocr.cal_rec_boxes = _CharBoxesInCrop(boxes)  # type: ignore[assignment]
+        if fix_spaces:
+            self._spaces_from_ctc()
+
+    def _spaces_from_ctc(self) -> None:
+        """Decode the recogniser's outputs through :class:`_SpacesFromCtc`."""
+        load = getattr(self._ocr, "_load_rec_model", None)
+        rec = load() if callable(load) else None
+        post = getattr(rec, "postprocess_op", None)
+        if post is not None and " " in list(getattr(post, "character", ())):
+            rec.postprocess_op = _SpacesFromCtc(post, SPACE_PROBABILITY)  # type: ignore[union-attr]
 
     def recognize(self, image: NDArray[np.uint8]) -> Sequence[OcrLine]:
         """Detect and read every text line of ``image`` (BGR)."""
