@@ -643,10 +643,14 @@ class Reader:
 
 
 def _same_style(printed: str, official: str, name: FieldName) -> bool:
-    """Only snap when the official form keeps the card's KOTA/KABUPATEN wording."""
+    """Only snap when the official form keeps the card's KOTA/KABUPATEN wording.
+
+    The wording is looked for without spaces: OCR glues it to the name (``KOTATEGAL``) or
+    breaks it up (``K A B UPATEN``).
+    """
     if name is not FieldName.KABUPATEN_KOTA:
         return True
-    return printed.split(" ")[0] == official.split(" ")[0]
+    return printed.replace(" ", "").startswith(official.split(" ")[0])
 
 
 def _text(fields: Mapping[FieldName, FieldValue[Any]], name: FieldName) -> str | None:

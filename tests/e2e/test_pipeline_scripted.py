@@ -180,6 +180,36 @@ def test_birthplace_follows_the_region_name(
     assert (issue in issues) if issue else not issues
 
 
+@pytest.mark.parametrize(
+    ("printed", "snapped"),
+    [
+        # Regression: the wording glued to the name or broken up kept the official spelling out.
+        ("KOTA{}", True),  # glued: KOTATEGAL
+        ("K O T A {}", True),
+        ("KOTA {}", False),  # as printed already
+        ("{}", False),  # no wording on the card: none is added
+    ],
+)
+def test_regency_takes_the_official_spelling_with_the_cards_wording(
+    scan_cards, region_repo, printed: str, snapped: bool
+) -> None:  # type: ignore[no-untyped-def]
+    card = next(c for c in scan_cards if str(c.truth.kabupaten_kota).startswith("KOTA "))
+    official = str(card.truth.kabupaten_kota)
+    body = official.removeprefix("KOTA ")
+    text = printed.format(body)
+
+    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
+        lines = _true_lines(card).recognize(image)
+        return [
+            OcrLine(text if ln.text == official else ln.text, ln.box, ln.confidence) for ln in lines
+        ]
+
+    result = Reader(ScriptedEngine(script), region_repo, today=TODAY).read(card.jpeg)
+    got = result.fields[FieldName.KABUPATEN_KOTA]
+    assert got.value == (official if snapped else text)
+    assert ("snapped_to_region" in got.issues) is snapped
+
+
 class _FakeNikReader:
     """A second engine that reads the NIK row as given, counting calls."""
 
