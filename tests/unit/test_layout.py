@@ -150,6 +150,20 @@ def test_unread_label_glued_to_its_value_keeps_the_value() -> None:
     assert _texts(layout.assign(changed, size))["agama"] == "ISLAM"
 
 
+@pytest.mark.parametrize("value_first", [True, False])
+def test_a_value_that_starts_like_a_label_stays_whole(value_first: bool) -> None:
+    """Regression: the village ``KECEMEN`` starts like the label abbreviation ``KEC``; read
+    before the real ``Kecamatan`` label, it was cut to ``EMEN``."""
+    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    desa = next(ln for ln in lines if ln.text.lstrip(": ") == expected["kelurahan_desa"])
+    village = OcrLine(": KECEMEN", desa.box, desa.confidence)
+    rest = [ln for ln in lines if ln is not desa]
+    changed = [village, *rest] if value_first else [*rest, village]
+    got = _texts(layout.assign(changed, size))
+    assert got["kelurahan_desa"] == "KECEMEN"
+    assert got["kecamatan"] == expected["kecamatan"]
+
+
 def test_text_in_the_photo_column_is_not_a_value() -> None:
     lines, size, expected = _load("layout_rapidocr_dejavu.json")
     stray = OcrLine("SIGNATURE", BBox(800, 300, 950, 330), 0.9)

@@ -188,6 +188,8 @@ def _find_labels(
     labels: dict[FieldName, _Label] = {}
     pieces: list[_Piece] = []
     used: set[int] = set()
+    # Where each label came from: its line, and the value piece cut off that line.
+    origins: dict[FieldName, tuple[int, _Piece | None]] = {}
     for i, line in enumerate(lines):
         if line.box.x0 > card.x0 + card.width * PHOTO_COLUMN_X:
             continue
@@ -195,16 +197,35 @@ def _find_labels(
         if hit is None:
             continue
         field, score, rest = hit
-        if field in labels and labels[field].score >= score:
-            continue
         rest = _strip_separator(rest)
+        if field in labels and not _better_label(score, _has_text(rest), labels[field]):
+            continue
+        if field in origins:
+            # A better label further down: the line first taken for it (a value such as
+            # KECEMEN, read as KEC + EMEN) is a value line again, whole.
+            before, cut = origins.pop(field)
+            used.discard(before)
+            if cut is not None:
+                pieces.remove(cut)
         labels[field] = _Label(field, line.box, score, merged=_has_text(rest))
         used.add(i)
+        piece = None
         if _has_text(rest):
-            pieces.append(_Piece(rest, _split_box(line.box, line.text, rest), line.confidence))
+            piece = _Piece(rest, _split_box(line.box, line.text, rest), line.confidence)
+            pieces.append(piece)
+        origins[field] = (i, piece)
     _drop_misplaced(labels, card)
     _align_unread(lines, labels, pieces, used, card)
     return labels, pieces, used
+
+
+def _better_label(score: float, merged: bool, found: _Label) -> bool:
+    """Whether a label hit beats the one ``found`` for the same field.
+
+    A closer match wins; at the same score, a line that is the label alone beats one that
+    only starts like it (``KECEMEN``, a village, starts like the abbreviation ``KEC``).
+    """
+    return score > found.score or (score == found.score and found.merged and not merged)
 
 
 def _label_score(text: str, field: FieldName) -> float:
