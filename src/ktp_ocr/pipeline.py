@@ -26,6 +26,8 @@ from ktp_ocr.checks import check_card, score_card
 from ktp_ocr.config import Settings
 from ktp_ocr.errors import CardNotFound, ImageTooLarge, InputError, UnreadableCard
 from ktp_ocr.fields.dates import format_date, parse_birth_place_date, split_place_date
+from ktp_ocr.fields.enums import parse_blood_type
+from ktp_ocr.fields.invalid import InvalidField
 from ktp_ocr.fields.nik import InvalidNik, format_nik, mask_nik, parse_nik, read_nik
 from ktp_ocr.fields.parse import parse_fields, read_field
 from ktp_ocr.fields.repair import to_digits
@@ -111,6 +113,10 @@ VALUE_SPAN = 0.32
 BLOT_CONFIDENCE = 0.6
 #: ... and when its place shows print but nothing as tall as a letter (the bar faded away).
 NO_LETTER_CONFIDENCE = 0.4
+#: ... looking for letters this many more text heights past the place, and reading the row
+#: from this many before it.
+NO_LETTER_REACH = 2.0
+NO_LETTER_BACK = 1.5
 #: Confidence factor of fields placed by their content because no label could be read.
 CONTENT_CONFIDENCE = 0.85
 #: A card whose text reads with a mean confidence under this is unreadable, not "not a KTP".
@@ -357,7 +363,8 @@ class Reader:
     ) -> ReadResult:
         h, w = reading.card.shape[:2]
         with timer.stage("layout"):
-            read, raw = raw, _blood_dash(reading.card, raw)
+            read_crops = getattr(self.engine, "recognize_crops", None)
+            read, raw = raw, _blood_dash(reading.card, raw, read_crops)
         with timer.stage("fields"):
             fields = parse_fields(raw, today=self.today, region_known=self._region_known())
             fields = _mark_no_letter(read, raw, fields)
@@ -975,12 +982,18 @@ def _withhold_nik(fields: dict[FieldName, FieldValue[Any]]) -> dict[FieldName, F
 
 
 def _blood_dash(
-    card: NDArray[np.uint8], raw: dict[FieldName, RawField]
+    card: NDArray[np.uint8],
+    raw: dict[FieldName, RawField],
+    read_crops: Callable[[Sequence[NDArray[np.uint8]]], list[tuple[str, float]]] | None = None,
 ) -> dict[FieldName, RawField]:
     """An empty blood type whose place shows one short bar is the printed ``-``.
 
     A blot there, with nothing as tall as a letter, is the dash too, less sure: a blood group
-    is a letter, and blur rounds a short bar off before it loses a letter.
+    is a letter, and blur rounds a short bar off before it loses a letter. When even the blot
+    has faded, the ``-`` is inferred, least sure, if nothing as tall as the label's letters
+    stands from the place to :data:`NO_LETTER_REACH` text heights past it, and ``read_crops``
+    (reading the row from before the place as one line) reads no blood group there either: a
+    box drawn past a letter the recogniser dropped puts the place after that letter.
     """
     blood = raw.get(FieldName.GOLONGAN_DARAH)
     if blood is None or blood.text or blood.box is None:
@@ -991,9 +1004,29 @@ def _blood_dash(
     ):
         if is_lone_dash(card, blood.box, blood.box.height, min_aspect=aspect):
             return {**raw, FieldName.GOLONGAN_DARAH: RawField("-", blood.box, confidence)}
-    if holds_no_letter(card, blood.box, blood.box.height):
-        return {**raw, FieldName.GOLONGAN_DARAH: RawField("-", blood.box, NO_LETTER_CONFIDENCE)}
-    return raw
+    if read_crops is None:
+        return raw
+    h, w = card.shape[:2]
+    box = blood.box
+    reach = min(box.x1 + NO_LETTER_REACH * box.height, layout.PHOTO_COLUMN_X * w)
+    wide = BBox(box.x0, box.y0, max(box.x1, reach), box.y1)
+    if not holds_no_letter(card, wide, box.height):
+        return raw
+    x0 = max(int(box.x0 - NO_LETTER_BACK * box.height), 0)
+    row = card[max(int(box.y0), 0) : min(int(box.y1) + 1, h), x0 : min(int(wide.x1) + 1, w)]
+    if row.shape[0] < 4 or row.shape[1] < 4:
+        return raw
+    (text, _), *_ = read_crops([np.ascontiguousarray(row)]) or [("", 0.0)]
+    if any(_is_blood_group(token) for token in re.findall(r"[A-Za-z0-9+]+", text)):
+        return raw
+    return {**raw, FieldName.GOLONGAN_DARAH: RawField("-", box, NO_LETTER_CONFIDENCE)}
+
+
+def _is_blood_group(token: str) -> bool:
+    try:
+        return parse_blood_type(token) != "-"
+    except InvalidField:
+        return False
 
 
 def _mark_no_letter(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import cv2
@@ -137,6 +138,15 @@ def _row(place: str, *, label_ink: int = 30, noise: float = 0.0, seed: int = 0) 
 _PLACE = BBox(90, 0, 180, 30)
 
 
+def _reads(text: str) -> Callable[[Sequence[np.ndarray]], list[tuple[str, float]]]:
+    """A recogniser of single-line crops that reads every crop as ``text``."""
+
+    def read(crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        return [(text, 0.9) for _ in crops]
+
+    return read
+
+
 @pytest.mark.parametrize("place", ["speck", ""])
 def test_no_letter_where_the_label_shows_its_letters(place: str) -> None:
     """The label's letters stand out; nothing as tall is in the place: the ``-`` faded."""
@@ -169,7 +179,7 @@ def test_no_answer_on_blank_paper_or_without_a_label_before_the_place() -> None:
 
 def test_an_empty_place_after_a_clear_label_is_the_dash_less_surely() -> None:
     place = RawField("", _PLACE, 0.0)
-    raw = _blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place})
+    raw = _blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place}, _reads("rah :"))
     got = raw[FieldName.GOLONGAN_DARAH]
     assert (got.text, got.confidence) == ("-", NO_LETTER_CONFIDENCE)
     read = {FieldName.GOLONGAN_DARAH: place}
@@ -178,8 +188,23 @@ def test_an_empty_place_after_a_clear_label_is_the_dash_less_surely() -> None:
     assert blood.value == "-"
     assert "golongan_darah_no_letter" in blood.issues
     assert blood.confidence < 0.8
-    letter = _blood_dash(_row("B"), {FieldName.GOLONGAN_DARAH: place})
+    letter = _blood_dash(_row("B"), {FieldName.GOLONGAN_DARAH: place}, _reads("rah : B"))
     assert letter[FieldName.GOLONGAN_DARAH].text == ""
+
+
+@pytest.mark.parametrize("read", ["ah:0", "rah : b", "Darah AB+"])
+def test_no_dash_inferred_where_the_row_reads_as_a_group(read: str) -> None:
+    """Regression: a box drawn past an ``O`` the recogniser dropped put the place after the
+    letter; the row read whole (``ah:0``) shows the group, so no ``-`` is inferred."""
+    place = RawField("", _PLACE, 0.0)
+    got = _blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place}, _reads(read))
+    assert got[FieldName.GOLONGAN_DARAH].text == ""
+
+
+def test_no_dash_inferred_without_a_way_to_read_the_row() -> None:
+    place = RawField("", _PLACE, 0.0)
+    got = _blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place})
+    assert got[FieldName.GOLONGAN_DARAH].text == ""
 
 
 def test_a_dash_read_as_text_is_not_marked() -> None:
@@ -187,3 +212,21 @@ def test_a_dash_read_as_text_is_not_marked() -> None:
     read = {FieldName.GOLONGAN_DARAH: RawField("-", _PLACE, NO_LETTER_CONFIDENCE)}
     fields = _mark_no_letter(read, read, parse_fields(read, today=date(2026, 1, 1)))
     assert fields[FieldName.GOLONGAN_DARAH].issues == ()
+
+
+@pytest.mark.parametrize(("letter_x", "dash"), [(None, True), (656, False), (664, False)])
+def test_a_blood_group_printed_further_along_is_not_taken_for_a_faded_dash(
+    letter_x: int | None, dash: bool
+) -> None:
+    """Nothing is read after ``Gol. Darah``: a group printed past the usual place (another
+    card's spacing) still means no dash."""
+    card = np.full((40, 1000, 3), (205, 225, 215), np.uint8)
+    cv2.putText(card, "Darah", (520, 27), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (30, 30, 30), 1)
+    cv2.circle(card, (587, 17), 1, (30, 30, 30), -1)
+    cv2.circle(card, (587, 25), 1, (30, 30, 30), -1)
+    if letter_x is not None:
+        cv2.putText(card, "O", (letter_x, 29), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (30, 30, 30), 2)
+    place = RawField("", BBox(580, 5, 650, 35), 0.0)
+    raw = {FieldName.GOLONGAN_DARAH: place}
+    got = _blood_dash(card, raw, _reads("Darah :"))[FieldName.GOLONGAN_DARAH]
+    assert (got.text == "-") is dash
