@@ -90,6 +90,8 @@ REFINE_MIN_SHIFT = 0.04
 NIK_DATE_MIN_DIGITS = 4
 #: ... and they match the NIK's date (its first digits, when cut short) at least this well.
 NIK_DATE_AGREEMENT = 0.75
+#: A birth date as the card prints it: two-digit day and month, four-digit year.
+_AS_PRINTED = re.compile(r"\s*\d{2}\s*-\s*\d{2}\s*-\s*\d{4}\s*")
 #: Sizes a line is read again at (the NIK and birth date when they disagree, a missing value) ...
 REREAD_SCALES = (0.75, 1.5, 2.0)
 #: ... cut with this share of its height around it.
@@ -685,25 +687,34 @@ def _inferred(
 def _birth_date_from_nik(
     fields: dict[FieldName, FieldValue[Any]], nik: Nik | None
 ) -> dict[FieldName, FieldValue[Any]]:
-    """An unreadable printed birth date taken from a sure NIK whose date its digits agree with.
+    """A misread printed birth date taken from a sure NIK whose date its digits agree with.
 
     ``06 06 20`` (the year cut off) or ``13-00-1900`` under a NIK born on 13-06-1990: the digits
-    read match the NIK's date closely, the date itself does not parse. The NIK's date is taken,
-    less surely and said so (``tanggal_lahir_from_nik``); digits that do not agree leave it
-    unread.
+    read match the NIK's date closely, the date itself does not parse. So too a date that parses
+    only after mending, not printed as a card prints it (``150S-1954`` for 15-09-1984, a digit
+    dropped in ``4-10-1993`` for 14-10-1993), when it is not the NIK's. The NIK's date is taken,
+    less surely and said so (``tanggal_lahir_from_nik``); digits that do not agree leave the
+    date as it was, and the cross checks then judge the NIK.
     """
     born, read = fields[FieldName.TANGGAL_LAHIR], fields[FieldName.NIK]
     sex = fields[FieldName.JENIS_KELAMIN].value
-    if nik is None or born.value is not None or read.confidence < UNSURE_TEXT or read.issues:
+    if nik is None or read.confidence < UNSURE_TEXT or read.issues:
+        return fields
+    text = split_place_date(born.raw)[1]
+    if born.value is not None and (born.value == nik.birth_date or _AS_PRINTED.fullmatch(text)):
         return fields
     if sex is not None and str(sex) != nik.sex.value:
         return fields
-    digits = re.sub(r"\D", "", to_digits(split_place_date(born.raw)[1]))
+    digits = re.sub(r"\D", "", to_digits(text))
     printed = format_date(nik.birth_date).replace("-", "")
     if len(digits) < NIK_DATE_MIN_DIGITS:
         return fields
-    target = printed[: len(digits)] if len(digits) < len(printed) else printed
-    if Levenshtein.normalized_similarity(digits, target) < NIK_DATE_AGREEMENT:
+    # Against the whole date (a digit dropped) and its start (the rest cut off).
+    agreement = max(
+        Levenshtein.normalized_similarity(digits, printed),
+        Levenshtein.normalized_similarity(digits, printed[: len(digits)]),
+    )
+    if agreement < NIK_DATE_AGREEMENT:
         return fields
     return _inferred(
         fields, FieldName.TANGGAL_LAHIR, nik.birth_date, read.confidence, "tanggal_lahir_from_nik"

@@ -57,6 +57,35 @@ def test_no_date_from_the_nik_without_agreement(raw: str, changes: dict[str, obj
     assert got[FieldName.TANGGAL_LAHIR] == fields[FieldName.TANGGAL_LAHIR]
 
 
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("JAKARTA, 13-0S-1950", date(1950, 5, 13)),  # mended: S read for 6, 5 for 9
+        ("JAKARTA, 3-06-1990", date(1990, 6, 3)),  # a digit of the day dropped
+    ],
+)
+def test_a_date_read_only_after_mending_takes_the_niks(raw: str, value: date) -> None:
+    """Regression: a misread date that still parsed contradicted a NIK read right, and the
+    NIK was withheld."""
+    got = _birth_date_from_nik(_fields(raw, value=value), parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
+    born = got[FieldName.TANGGAL_LAHIR]
+    assert born.value == date(1990, 6, 13)
+    assert "tanggal_lahir_from_nik" in born.issues
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("JAKARTA, 14-06-1990", date(1990, 6, 14)),  # printed as a card prints: checks decide
+        ("JAKARTA, 2S-11-1985", date(1985, 11, 25)),  # mended, but other digits
+    ],
+)
+def test_a_date_read_otherwise_stays(raw: str, value: date) -> None:
+    fields = _fields(raw, value=value)
+    got = _birth_date_from_nik(fields, parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
+    assert got[FieldName.TANGGAL_LAHIR] == fields[FieldName.TANGGAL_LAHIR]
+
+
 def test_no_nik_no_date() -> None:
     fields = _fields("JAKARTA, 13-00-1900")
     assert _birth_date_from_nik(fields, None) == fields  # type: ignore[arg-type]
