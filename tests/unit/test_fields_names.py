@@ -106,6 +106,8 @@ def test_read_place_unreadable(raw: str, issue: str) -> None:
         ("PROVlNSI BALI", "BALI"),
         ("PROPINSI DKI JAKARTA", "DKI JAKARTA"),
         ("PROVINSIJAWA TIMUR", "JAWA TIMUR"),
+        ("PROVINGIKALIMANTAN TENGAH", "KALIMANTAN TENGAH"),  # glued and misread
+        ("PROV1NSIACEH", "ACEH"),
         ("Provinsi Jawa Barat", "JAWA BARAT"),
         ("PROVINSI DAERAH ISTIMEWA YOGYAKARTA", "DAERAH ISTIMEWA YOGYAKARTA"),
         ("DKI JAKARTA", "DKI JAKARTA"),

@@ -80,8 +80,9 @@ def _without_province_word(text: str) -> str:
         return text
     key = vocab_key(head.group())
     for word in _PROVINCE_WORDS:
-        if len(key) > len(word) and key.startswith(word):
-            return text[len(word) :]  # glued: PROVINSIJAWA BARAT
+        glued = key[: len(word)]
+        if len(key) > len(word) and (glued == word or SCORER(glued, word) >= SNAP_THRESHOLD):
+            return text[len(word) :]  # glued: PROVINSIJAWA BARAT, PROVINGIKALIMANTAN
     if any(SCORER(key, word) >= SNAP_THRESHOLD for word in _PROVINCE_WORDS):
         return text[head.end() :]
     return text
