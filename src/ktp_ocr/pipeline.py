@@ -1027,8 +1027,10 @@ def _blood_dash(
     row = card[max(int(box.y0), 0) : min(int(box.y1) + 1, h), x0 : min(int(wide.x1) + 1, w)]
     if row.shape[0] < 4 or row.shape[1] < 4:
         return raw
-    (text, _), *_ = read_crops([np.ascontiguousarray(row)]) or [("", 0.0)]
-    if any(_is_blood_group(token) for token in re.findall(r"[A-Za-z0-9+]+", text)):
+    read = read_crops([np.ascontiguousarray(row)])
+    if not read:  # an engine that cannot read a line undetected (a pool of Tesseracts)
+        return raw
+    if any(_is_blood_group(token) for token in re.findall(r"[A-Za-z0-9+]+", read[0][0])):
         return raw
     return {**raw, FieldName.GOLONGAN_DARAH: RawField("-", box, NO_LETTER_CONFIDENCE)}
 

@@ -202,8 +202,11 @@ def test_no_dash_inferred_where_the_row_reads_as_a_group(read: str) -> None:
 
 
 def test_no_dash_inferred_without_a_way_to_read_the_row() -> None:
+    """No reader, or one that reads nothing (a pool of engines that need detection)."""
     place = RawField("", _PLACE, 0.0)
     got = _blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place})
+    assert got[FieldName.GOLONGAN_DARAH].text == ""
+    got = _blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place}, lambda crops: [])
     assert got[FieldName.GOLONGAN_DARAH].text == ""
 
 
