@@ -522,9 +522,9 @@ class Reader:
         read_crops = getattr(self.engine, "recognize_crops", None)
         if not seen and read_crops is not None:
             # Too faint for the detector at any size: the row itself, read as one line.
-            band = card[max(int(box.y0), 0) : min(int(box.y1) + 1, h), x0:x1]
-            if band.shape[0] >= 4:
-                yield from read_crops([np.ascontiguousarray(band)])
+            band = _band(card, box, x0, x1)
+            if band is not None:
+                yield from read_crops([band])
 
     def _reread_values(
         self,
@@ -868,6 +868,17 @@ def _resized(image: NDArray[np.uint8], scale: float) -> NDArray[np.uint8]:
     return np.ascontiguousarray(sized)
 
 
+def _band(card: NDArray[np.uint8], box: BBox, x0: int, x1: int) -> NDArray[np.uint8] | None:
+    """The rows of ``box`` between columns ``x0`` and ``x1``, to read as one line.
+
+    None when that is under 4 pixels either way.
+    """
+    band = card[max(int(box.y0), 0) : min(int(box.y1) + 1, card.shape[0]), x0:x1]
+    if band.shape[0] < 4 or band.shape[1] < 4:
+        return None
+    return np.ascontiguousarray(band)
+
+
 def _stretched(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
     """``image`` with its darkest and lightest percent taken to black and white.
 
@@ -1017,17 +1028,17 @@ def _blood_dash(
             return {**raw, FieldName.GOLONGAN_DARAH: RawField("-", blood.box, confidence)}
     if read_crops is None:
         return raw
-    h, w = card.shape[:2]
+    w = card.shape[1]
     box = blood.box
     reach = min(box.x1 + NO_LETTER_REACH * box.height, layout.PHOTO_COLUMN_X * w)
     wide = BBox(box.x0, box.y0, max(box.x1, reach), box.y1)
     if not holds_no_letter(card, wide, box.height):
         return raw
     x0 = max(int(box.x0 - NO_LETTER_BACK * box.height), 0)
-    row = card[max(int(box.y0), 0) : min(int(box.y1) + 1, h), x0 : min(int(wide.x1) + 1, w)]
-    if row.shape[0] < 4 or row.shape[1] < 4:
+    row = _band(card, box, x0, min(int(wide.x1) + 1, w))
+    if row is None:
         return raw
-    read = read_crops([np.ascontiguousarray(row)])
+    read = read_crops([row])
     if not read:  # an engine that cannot read a line undetected (a pool of Tesseracts)
         return raw
     if any(_is_blood_group(token) for token in re.findall(r"[A-Za-z0-9+]+", read[0][0])):

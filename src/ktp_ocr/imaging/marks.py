@@ -29,6 +29,8 @@ INK_OVER_TEXTURE = 2.5
 MIN_INK_CONTRAST = 12
 #: Components smaller than this share of the text height squared are noise.
 NOISE_AREA = 0.01
+#: A crop whose grey levels spread less than this is blank paper.
+BLANK_STD = 8.0
 #: Text heights of the label read before a place, to learn how its letters stand out.
 LABEL_SPAN = 2.0
 #: The label's small letters there must show at least this share of the text height ...
@@ -70,6 +72,11 @@ def _crop(card: NDArray[np.uint8], box: BBox) -> NDArray[np.uint8] | None:
     return card[y0:y1, x0:x1]
 
 
+def _blank(crop: NDArray[np.uint8]) -> bool:
+    """Blank paper (or glare): too even for a threshold to split marks from noise."""
+    return float(np.std(crop)) < BLANK_STD
+
+
 def _marks(crop: NDArray[np.uint8], text_height: float, *, peak: float | None = None) -> list[Mark]:
     """The crop's marks, without specks and without those cut by its left or right edge."""
     width = crop.shape[1]
@@ -93,9 +100,7 @@ def _small_marks(
     None too when the box is degenerate or holds blank paper (nothing to tell from glare).
     """
     crop = _crop(card, box)
-    if crop is None or text_height <= 0:
-        return None
-    if float(np.std(crop)) < 8.0:  # blank paper: Otsu would split the noise
+    if crop is None or text_height <= 0 or _blank(crop):
         return None
     marks = _marks(crop, text_height)
     if any(_letter_tall(c, text_height) for c in marks):
@@ -116,7 +121,7 @@ def holds_no_letter(card: NDArray[np.uint8], box: BBox, text_height: float) -> b
         return False
     label = BBox(box.x0 - LABEL_SPAN * text_height, box.y0, box.x0, box.y1)
     place, control = _crop(card, box), _crop(card, label)
-    if place is None or control is None or float(np.std(place)) < 8.0:
+    if place is None or control is None or _blank(place):
         return False
     tallest = max((c[3] for c in _marks(control, text_height)), default=0)
     if tallest < LABEL_MIN_HEIGHT * text_height:

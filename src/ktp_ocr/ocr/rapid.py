@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ktp_ocr.errors import EngineUnavailable
-from ktp_ocr.ocr.spacing import restore_spaces
+from ktp_ocr.ocr.spacing import NUMERIC, restore_spaces
 from ktp_ocr.types import BBox, OcrLine, Point
 
 log = logging.getLogger(__name__)
@@ -171,7 +171,7 @@ class _SpacesFromCtc:
         self._threshold = threshold
         chars = list(inner.character)
         self._space = chars.index(" ")
-        self._numeric = frozenset(i for i, c in enumerate(chars) if c in "0123456789-/:")
+        self._numeric = frozenset(i for i, c in enumerate(chars) if c in NUMERIC)
 
     def __call__(self, preds: Any, return_word_box: bool = False, **kwargs: Any) -> Any:
         preds = promote_spaces(preds, self._space, self._threshold, self._numeric)

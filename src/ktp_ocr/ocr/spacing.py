@@ -23,7 +23,7 @@ MIN_GAP_OF_HEIGHT = 0.3
 MIN_GAP_OF_LETTER_GAP = 2.2
 #: Characters of numbers and codes (NIK, dates, RT/RW): their narrow glyphs (``1``, ``-``) leave
 #: wide gaps that are not spaces, so no space is put between two of them.
-_NUMERIC = frozenset("0123456789-/:")
+NUMERIC = frozenset("0123456789-/:")
 #: A column is blank when it holds at most this share of the ink height in dark pixels.
 BLANK_COLUMN = 0.04
 
@@ -81,7 +81,7 @@ def restore_spaces(crop: NDArray[np.uint8], text: str, char_spans: Sequence[Span
     for centre in centres:
         i = min(range(len(bounds)), key=lambda j: abs(bounds[j] - centre))
         if abs(bounds[i] - centre) <= 0.6 * pitch and not (
-            chars[i] in _NUMERIC and chars[i + 1] in _NUMERIC
+            chars[i] in NUMERIC and chars[i + 1] in NUMERIC
         ):
             split_after.add(i)
     return _insert(text, split_after)

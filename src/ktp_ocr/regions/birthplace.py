@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Final
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ktp_ocr.regions.index import NameIndex
@@ -53,15 +54,10 @@ def _exact_names(key: str, lookup: IndexLookup) -> list[str]:
 
 
 def _nearest(key: str, keys: Sequence[str], limit: int) -> tuple[int, list[int]]:
-    """The smallest edit distance (at most ``limit``) from ``key`` and the keys at it."""
-    best, at = limit + 1, []
-    for i, other in enumerate(keys):
-        d = Levenshtein.distance(key, other, score_cutoff=limit)
-        if d < best:
-            best, at = d, [i]
-        elif d == best:
-            at.append(i)
-    return best, at
+    """The smallest edit distance from ``key`` and the keys at it (``limit + 1``: none within)."""
+    found = process.extract(key, keys, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
+    best = min((int(d) for _, d, _ in found), default=limit + 1)
+    return best, [i for _, d, i in found if d == best]
 
 
 def _misread(key: str, lookup: IndexLookup) -> str | None:
