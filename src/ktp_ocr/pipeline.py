@@ -26,7 +26,7 @@ from ktp_ocr.checks import check_card, score_card
 from ktp_ocr.config import Settings
 from ktp_ocr.errors import CardNotFound, ImageTooLarge, InputError, UnreadableCard
 from ktp_ocr.fields.dates import format_date, parse_birth_place_date, split_place_date
-from ktp_ocr.fields.enums import parse_blood_type
+from ktp_ocr.fields.enums import WNA, WNI, parse_blood_type
 from ktp_ocr.fields.invalid import InvalidField
 from ktp_ocr.fields.nik import InvalidNik, format_nik, mask_nik, parse_nik, read_nik
 from ktp_ocr.fields.parse import parse_fields, read_field
@@ -49,6 +49,7 @@ from ktp_ocr.ocr.regionread import NikRegionReader
 from ktp_ocr.regions import RegionRepository
 from ktp_ocr.types import (
     CARD_FIELDS,
+    SEUMUR_HIDUP,
     BBox,
     FieldName,
     FieldValue,
@@ -380,7 +381,7 @@ class Reader:
             with timer.stage("reread"):
                 fields = self._reread_values(reading, raw, fields, nik)
         fields = _sex_from_nik(_birth_date_from_nik(fields, nik), nik)
-        fields = _validity_from_birthday(fields)
+        fields = _citizenship_from_validity(_validity_from_birthday(fields))
         _refuse_if_hopeless(fields, quality)
         with timer.stage("regions"):
             matches, fields = self._match_regions(fields, nik)
@@ -770,6 +771,29 @@ def _validity_from_birthday(
         return fields
     return _inferred(
         fields, FieldName.BERLAKU_HINGGA, value, valid.confidence, "berlaku_hingga_from_birthday"
+    )
+
+
+def _citizenship_from_validity(
+    fields: dict[FieldName, FieldValue[Any]],
+) -> dict[FieldName, FieldValue[Any]]:
+    """An unread citizenship, or a bare ``WNA`` read unsurely, on a card valid for life: ``WNI``.
+
+    By law (UU 24/2013, article 64) a KTP-el is valid for life only for a citizen; a foreign
+    resident's card runs to the end of the residence permit, a date. So a validity read surely
+    as ``SEUMUR HIDUP`` says the holder is ``WNI``: given when the citizenship itself could not
+    be read, or read only as an unsure ``WNA`` with no nationality after it (``WIa``, ``wna``
+    for a blurred ``WNI``), less surely and said so (``kewarganegaraan_from_validity``). A sure
+    ``WNA``, or one followed by a nationality, is kept as read.
+    """
+    citizen, valid = fields[FieldName.KEWARGANEGARAAN], fields[FieldName.BERLAKU_HINGGA]
+    if valid.value != SEUMUR_HIDUP or valid.confidence < UNSURE_TEXT or valid.issues:
+        return fields
+    unsure_foreign = citizen.value == WNA and citizen.confidence < UNSURE_TEXT
+    if citizen.value is not None and not unsure_foreign:
+        return fields
+    return _inferred(
+        fields, FieldName.KEWARGANEGARAAN, WNI, valid.confidence, "kewarganegaraan_from_validity"
     )
 
 

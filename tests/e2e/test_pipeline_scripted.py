@@ -24,7 +24,7 @@ from ktp_ocr.errors import (
 from ktp_ocr.ocr import ScriptedEngine
 from ktp_ocr.pipeline import Reader
 from ktp_ocr.synth import SynthCard, make_card
-from ktp_ocr.types import CARD_FIELDS, BBox, FieldName, OcrLine
+from ktp_ocr.types import CARD_FIELDS, SEUMUR_HIDUP, BBox, FieldName, OcrLine
 
 TODAY = date(2026, 1, 1)
 
@@ -390,8 +390,23 @@ def test_a_reread_that_never_parses_leaves_the_value_unread(scan_cards, region_r
     card = scan_cards[2]
     engine = _value_unseen(card, "WNI", ["XQ", "", "ZZZ"] * 2)
     result = Reader(engine, region_repo, today=TODAY).read(card.jpeg)
-    assert result.card.kewarganegaraan is None
-    assert "kewarganegaraan_reread" not in result.fields[FieldName.KEWARGANEGARAAN].issues
+    read = result.fields[FieldName.KEWARGANEGARAAN]
+    assert "kewarganegaraan_reread" not in read.issues
+    if card.truth.berlaku_hingga == SEUMUR_HIDUP:  # a card valid for life is a citizen's
+        assert read.value == "WNI"
+        assert "kewarganegaraan_from_validity" in read.issues
+    else:
+        assert read.value is None
+
+
+def test_an_unread_citizenship_on_a_card_valid_for_life_is_wni(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    card = next(c for c in scan_cards if c.truth.berlaku_hingga == SEUMUR_HIDUP)
+    engine = _value_unseen(card, "WNI", ["~~"] * 6)
+    result = Reader(engine, region_repo, today=TODAY).read(card.jpeg)
+    read = result.fields[FieldName.KEWARGANEGARAAN]
+    assert read.value == "WNI"
+    assert "kewarganegaraan_from_validity" in read.issues
+    assert read.confidence < result.fields[FieldName.BERLAKU_HINGGA].confidence
 
 
 def test_an_unreadable_sex_is_the_nik_s_when_the_birth_date_bears_it_out(
