@@ -189,3 +189,45 @@ def test_a_long_leading_word_is_not_dropped() -> None:
 
     assert _trimmed("SUKAMAJUJAYABARU CIDADAP") == ["SUKAMAJUJAYABARU"]
     assert _trimmed("CIDADAP") == []
+
+
+@pytest.mark.parametrize(
+    ("nik", "kecamatan", "kelurahan", "district", "village"),
+    [
+        ("327301", "ASARI", None, "327301", None),  # SUKASARI lost its first letters
+        ("327301", "SUKAS", None, "327301", None),  # ... or its last
+        ("327301", "SUKASARI", "RIJADI", "327301", "3273011004"),  # SARIJADI
+        ("327301", None, "GEGERKA", None, "3273011002"),  # GEGERKALONG, no district read
+        ("327307", None, "SUKA", None, None),  # SUKAWARNA, SUKAGALIH, SUKABUNGAH: no telling
+        (None, "ASARI", None, None, None),  # no NIK to vouch for the district
+        ("327301", "ANDIR", "RIJADI", "327305", None),  # the card's district is not the NIK's
+        ("327301", "SA", None, None, None),  # too short to tell
+    ],
+)
+def test_a_name_cut_short_is_the_nik_s_place(
+    nik: str | None,
+    kecamatan: str | None,
+    kelurahan: str | None,
+    district: str | None,
+    village: str | None,
+) -> None:
+    """Regression: ``ONG`` for ``SEKOTONG``, a district name whose first letters glare wiped out,
+    matched nothing although the NIK named that district."""
+    from ktp_ocr.regions.match import match_card
+    from ktp_ocr.regions.memory import memory_repository
+
+    matches = match_card(
+        memory_repository(),
+        nik_district=nik,
+        provinsi="JAWA BARAT",
+        kabupaten_kota="KOTA BANDUNG",
+        kecamatan=kecamatan,
+        kelurahan_desa=kelurahan,
+    )
+    for match, code in ((matches[2], district), (matches[3], village)):
+        if code is None:
+            assert match.region is None or match.score == 100
+        else:
+            assert match.region is not None and match.region.code == code
+            assert match.score == 100 or match.agrees_with_nik is True
+            assert match.score >= MATCH_THRESHOLD

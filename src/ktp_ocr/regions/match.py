@@ -288,6 +288,8 @@ def match_card(
         if level == "kelurahan_desa":
             first = ()
         result = match_level(catalog, level, text, first=first, scope=_scope(level, matched, nik))
+        if result.region is None and not result.ambiguous:
+            result = _cut_name(catalog, level, text, matched, nik) or result
         if result.region is not None:
             matched[level] = result.region
             agrees = _agrees(level, result.region, nik)
@@ -296,3 +298,56 @@ def match_card(
             )
         out.append(result)
     return tuple(out)
+
+
+#: A name cut short (by glare, or the frame) is matched from this many letters on.
+CUT_MIN_LETTERS = 3
+
+
+def _cut_name(
+    repo: RegionCatalog,
+    level: RegionLevel,
+    text: str | None,
+    matched: dict[RegionLevel, Region],
+    nik: _NikRegions,
+) -> RegionMatch | None:
+    """The NIK's district, or a village in it, whose name starts or ends with what was read.
+
+    Glare or the frame edge can wipe out the first or last letters of a place name (``ONG`` for
+    ``SEKOTONG``, ``DUKUH`` for ``DUKUHSETI``); no scorer brings such a stub near the whole name.
+    It is matched only where the NIK vouches for the place: the NIK's own district, or the
+    villages of the NIK's district (when the card's district, if matched, is that one), and
+    only when exactly one name there starts or ends with the stub. The match scores
+    :data:`MATCH_THRESHOLD`, below an exact reading, and agrees with the NIK.
+    """
+    if level not in ("kecamatan", "kelurahan_desa") or not text:
+        return None
+    key = parse_place(text, level).key
+    district = nik.current("kecamatan")
+    if len(key) < CUT_MIN_LETTERS or not key.isalpha() or district is None:
+        return None
+    if level == "kecamatan":
+        regions = [region for region, _ in nik.first(level)]
+        pairs = [(region, key_) for region in regions for key_ in _keys(repo, region, level)]
+    else:
+        card_district = matched.get("kecamatan")
+        if card_district is not None and card_district.code != district.code:
+            return None
+        index = repo.name_index(district.code, level)
+        pairs = [(e.region, k) for e, k in zip(index.body_entries, index.body_keys, strict=True)]
+    found = {
+        region.code: region
+        for region, name in pairs
+        if len(name) > len(key) and (name.startswith(key) or name.endswith(key))
+    }
+    if len(found) != 1:
+        return None
+    (region,) = found.values()
+    return RegionMatch(level, text, region, MATCH_THRESHOLD, False, True)
+
+
+def _keys(repo: RegionCatalog, region: Region, level: RegionLevel) -> list[str]:
+    """The matching keys of ``region`` (its name and any alias)."""
+    index = repo.name_index(region.code, level)
+    return [k for e, k in zip(index.body_entries, index.body_keys, strict=True)
+            if e.region.code == region.code]  # fmt: skip
