@@ -231,3 +231,27 @@ def test_a_name_cut_short_is_the_nik_s_place(
             assert match.region is not None and match.region.code == code
             assert match.score == 100 or match.agrees_with_nik is True
             assert match.score >= MATCH_THRESHOLD
+
+
+@given(
+    village=st.sampled_from(["SUKAWARNA", "SUKAGALIH", "SUKABUNGAH", "CIPEDES", "PASTEUR"]),
+    cut=st.integers(min_value=1, max_value=6),
+    front=st.booleans(),
+)
+def test_a_cut_village_is_that_village_or_none(village: str, cut: int, front: bool) -> None:
+    """A stub of a village's name never matches another village of the NIK's district."""
+    from ktp_ocr.regions.match import match_card
+    from ktp_ocr.regions.memory import memory_repository
+
+    repo = memory_repository()
+    stub = village[cut:] if front else village[:-cut]
+    match = match_card(
+        repo,
+        nik_district="327307",
+        provinsi="JAWA BARAT",
+        kabupaten_kota="KOTA BANDUNG",
+        kecamatan=None,
+        kelurahan_desa=stub,
+    )[3]
+    if match.region is not None:
+        assert normalize_name(match.region.name, "kelurahan_desa") == village
