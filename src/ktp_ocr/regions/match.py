@@ -327,27 +327,22 @@ def _cut_name(
     if len(key) < CUT_MIN_LETTERS or not key.isalpha() or district is None:
         return None
     if level == "kecamatan":
-        regions = [region for region, _ in nik.first(level)]
-        pairs = [(region, key_) for region in regions for key_ in _keys(repo, region, level)]
+        scopes = [region.code for region, _ in nik.first(level)]
+        keep: set[str] | None = set(scopes)  # not what history put inside those codes
     else:
         card_district = matched.get("kecamatan")
         if card_district is not None and card_district.code != district.code:
             return None
-        index = repo.name_index(district.code, level)
-        pairs = [(e.region, k) for e, k in zip(index.body_entries, index.body_keys, strict=True)]
-    found = {
-        region.code: region
-        for region, name in pairs
-        if len(name) > len(key) and (name.startswith(key) or name.endswith(key))
-    }
+        scopes, keep = [district.code], None
+    found: dict[str, Region] = {}
+    for scope in scopes:
+        index = repo.name_index(scope, level)
+        for entry, name in zip(index.body_entries, index.body_keys, strict=True):
+            if keep is not None and entry.region.code not in keep:
+                continue
+            if len(name) > len(key) and (name.startswith(key) or name.endswith(key)):
+                found[entry.region.code] = entry.region
     if len(found) != 1:
         return None
     (region,) = found.values()
     return RegionMatch(level, text, region, MATCH_THRESHOLD, False, True)
-
-
-def _keys(repo: RegionCatalog, region: Region, level: RegionLevel) -> list[str]:
-    """The matching keys of ``region`` (its name and any alias)."""
-    index = repo.name_index(region.code, level)
-    return [k for e, k in zip(index.body_entries, index.body_keys, strict=True)
-            if e.region.code == region.code]  # fmt: skip
