@@ -387,3 +387,18 @@ def test_pool_reads_crops_as_its_engine_does() -> None:
     ]
     plain = EnginePool(lambda: ScriptedEngine(_scripted_reading), 2)
     assert plain.recognize_crops([crop]) == []
+
+
+@pytest.mark.engine
+def test_the_engine_decodes_with_stops_and_spaces_nearly_chosen(rapid_engine) -> None:  # type: ignore[no-untyped-def]
+    """Wired into RapidOCR's own CTC decoder: ``JL`` + faint stop + dropped space + ``MA``."""
+    decoder = rapid_engine._ocr._load_rec_model().postprocess_op
+    alphabet = list(decoder.character)
+    steps = ["J", "", "L", "", "", "", "M", "", "A"]
+    preds = np.full((1, len(steps), len(alphabet)), 1e-5, np.float32)
+    for t, ch in enumerate(steps):
+        preds[0, t, alphabet.index(ch) if ch else 0] = 0.9
+    preds[0, 3, alphabet.index(".")] = 0.02  # the stop, nearly chosen
+    preds[0, 4, alphabet.index(" ")] = 0.3  # the word space, nearly chosen
+    (text, _confidence), *_ = decoder(preds)[0]
+    assert text == "JL. MA"

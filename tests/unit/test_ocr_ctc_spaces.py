@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ktp_ocr.ocr.rapid import SPACE_PROBABILITY, promote_spaces
+from ktp_ocr.ocr.rapid import SPACE_PROBABILITY, STOP_PROBABILITY, promote_spaces, promote_stops
 
 #: Classes: 0 blank, 1..26 A..Z, 27..36 digits, 37 the space.
 CHARS = ["<blank>", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *"0123456789", " "]
@@ -75,3 +75,80 @@ def test_only_spaces_are_ever_added(
     assert after.replace(" ", "") == before.replace(" ", "")  # no letter changed or lost
     assert after.count(" ") >= before.count(" ")
     assert "  " not in after or "  " in before  # never a space beside a space
+
+
+# A full stop the recogniser nearly chose after an abbreviation (``JL`` for ``JL.``).
+
+STOP_CHARS = [*CHARS, ".", ":"]
+STOP = STOP_CHARS.index(".")
+
+
+def _stop_preds(steps: list[str], stop_at_pauses: dict[int, float]) -> np.ndarray:
+    out = np.full((1, len(steps), len(STOP_CHARS)), 0.0001, np.float32)
+    for t, ch in enumerate(steps):
+        out[0, t, STOP_CHARS.index(ch) if ch else 0] = 0.9
+        if t in stop_at_pauses:
+            out[0, t, STOP] = stop_at_pauses[t]
+            out[0, t, 0] = 0.9 - stop_at_pauses[t]
+    return out
+
+
+def _stop_decode(preds: np.ndarray) -> str:
+    best = preds[0].argmax(axis=1)
+    text, prev = [], 0
+    for k in best:
+        if k != 0 and k != prev:
+            text.append(STOP_CHARS[k])
+        prev = k
+    return "".join(text)
+
+
+JL_MANGGA = ["J", "", "L", "", "", " ", "", "M", "", "A"]
+
+
+def test_a_stop_the_model_nearly_chose_after_an_abbreviation_is_put_back() -> None:
+    preds = _stop_preds(JL_MANGGA, {3: 0.004, 4: 0.03})
+    assert _stop_decode(preds) == "JL MA"
+    assert _stop_decode(promote_stops(preds, STOP_CHARS, STOP_PROBABILITY)) == "JL. MA"
+
+
+def test_a_stop_before_a_house_number() -> None:
+    preds = _stop_preds(["N", "", "O", "", "", "5"], {3: 0.01})
+    assert _stop_decode(promote_stops(preds, STOP_CHARS, STOP_PROBABILITY)) == "NO.5"
+
+
+@pytest.mark.parametrize(
+    ("steps", "pauses"),
+    [
+        (JL_MANGGA, {3: 0.0005, 4: 0.0009}),  # the card prints no stop: JL MANGGA
+        (["J", "", "A", "", "", " ", "", "M"], {3: 0.3}),  # JA is no abbreviation
+        (["X", "J", "", "L", "", " ", "M"], {4: 0.3}),  # XJL: JL is part of a longer word
+        (["J", "", "L", "", "", "M"], {3: 0.3}),  # never inside a word (JLM)
+    ],
+)
+def test_no_stop_without_evidence_or_outside_an_abbreviation(
+    steps: list[str], pauses: dict[int, float]
+) -> None:
+    preds = _stop_preds(steps, pauses)
+    assert promote_stops(preds, STOP_CHARS, STOP_PROBABILITY) is preds
+
+
+def test_the_word_restarts_after_punctuation() -> None:
+    steps = [":", "", "J", "", "L", "", "", " ", "M"]
+    preds = _stop_preds(steps, {5: 0.02})
+    assert _stop_decode(promote_stops(preds, STOP_CHARS, STOP_PROBABILITY)) == ":JL. M"
+
+
+@given(
+    st.lists(st.sampled_from(["", "J", "L", "N", "O", "1", " "]), min_size=1, max_size=30),
+    st.lists(st.floats(0.0, 0.44), min_size=30, max_size=30),  # the pause itself still wins
+)
+def test_only_stops_are_ever_added(steps: list[str], stops: list[float]) -> None:
+    preds = _stop_preds(steps, {t: stops[t] for t, ch in enumerate(steps) if not ch})
+    before = _stop_decode(preds)
+    after = _stop_decode(promote_stops(preds, STOP_CHARS, STOP_PROBABILITY))
+    assert after.replace(".", "") == before  # nothing but stops added
+    assert ".." not in after
+    for word in after.split():
+        if "." in word:  # a stop closes JL, JLN or NO, and is never the first thing
+            assert word.split(".")[0][-3:].lstrip("0123456789") in {"JL", "JLN", "NO", "L", "N"}
