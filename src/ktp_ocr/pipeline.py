@@ -780,16 +780,25 @@ def _citizenship_from_validity(
     """An unread citizenship, or a bare ``WNA`` read unsurely, on a card valid for life: ``WNI``.
 
     By law (UU 24/2013, article 64) a KTP-el is valid for life only for a citizen; a foreign
-    resident's card runs to the end of the residence permit, a date. So a validity read surely
-    as ``SEUMUR HIDUP`` says the holder is ``WNI``: given when the citizenship itself could not
-    be read, or read only as an unsure ``WNA`` with no nationality after it (``WIa``, ``wna``
-    for a blurred ``WNI``), less surely and said so (``kewarganegaraan_from_validity``). A sure
-    ``WNA``, or one followed by a nationality, is kept as read.
+    resident's card runs to the end of the residence permit, a date. So a validity read as
+    ``SEUMUR HIDUP`` says the holder is ``WNI``, given less surely and said so
+    (``kewarganegaraan_from_validity``):
+
+    - when the citizenship could not be read at all. A validity is only ever ``SEUMUR HIDUP``
+      when its text holds no date's digits and most of the phrase's letters (see
+      :func:`~ktp_ocr.fields.dates.read_validity`), so even a blurred reading of it
+      (``BEUMUR HOUR``, read again or unsure) rules out a foreigner's dated card;
+    - when it was read only as an unsure ``WNA`` with no nationality after it (``WIa``, ``wna``
+      for a blurred ``WNI``), and the validity was read surely: two doubtful readings do not
+      overrule each other.
+
+    A sure ``WNA``, or one followed by a nationality, is kept as read.
     """
     citizen, valid = fields[FieldName.KEWARGANEGARAAN], fields[FieldName.BERLAKU_HINGGA]
-    if valid.value != SEUMUR_HIDUP or valid.confidence < UNSURE_TEXT or valid.issues:
+    if valid.value != SEUMUR_HIDUP:
         return fields
-    unsure_foreign = citizen.value == WNA and citizen.confidence < UNSURE_TEXT
+    sure = valid.confidence >= UNSURE_TEXT and not valid.issues
+    unsure_foreign = sure and citizen.value == WNA and citizen.confidence < UNSURE_TEXT
     if citizen.value is not None and not unsure_foreign:
         return fields
     return _inferred(

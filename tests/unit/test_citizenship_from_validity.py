@@ -46,10 +46,11 @@ def test_a_card_valid_for_life_says_citizen(citizen: FieldValue[object]) -> None
         (FieldValue("WNA JEPANG", "WNA JEPANG", 0.6), None),
         # A validity that is a date (a foreigner's card, or one printed before 2016).
         (FieldValue(None, "", 0.0), FieldValue(date(2030, 5, 1), "01-05-2030", 0.95)),
-        # A validity read unsurely, mended or not at all says nothing.
-        (FieldValue(None, "", 0.0), FieldValue(SEUMUR_HIDUP, "BEUMUR HOUR", 0.46)),
-        (FieldValue(None, "", 0.0), FieldValue(SEUMUR_HIDUP, "SEUMUR", 0.9, ("x_reread",))),
+        # No validity read says nothing.
         (FieldValue(None, "", 0.0), FieldValue(None, "", 0.0)),
+        # An unsure WNA is not overruled by a validity read unsurely or read again.
+        (FieldValue("WNA", "wna", 0.5), FieldValue(SEUMUR_HIDUP, "BEUMUR HOUR", 0.46)),
+        (FieldValue("WNA", "WIa", 0.46), FieldValue(SEUMUR_HIDUP, "SEUMUR", 0.9, ("x_reread",))),
     ],
 )
 def test_nothing_inferred_without_a_sure_lifetime_card(
@@ -57,3 +58,20 @@ def test_nothing_inferred_without_a_sure_lifetime_card(
 ) -> None:
     fields = _fields(citizen, valid)
     assert _citizenship_from_validity(fields) == fields  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "valid",
+    [
+        FieldValue(SEUMUR_HIDUP, "BEUMUR HOUR", 0.46),  # blurred, still no date's digits
+        FieldValue(SEUMUR_HIDUP, "SEUMOR HDUP", 0.4, ("berlaku_hingga_reread",)),
+    ],
+)
+def test_an_unread_citizenship_on_a_card_read_unsurely_as_valid_for_life(
+    valid: FieldValue[object],
+) -> None:
+    citizen = FieldValue(None, "N", 0.36, ("kewarganegaraan_unknown",))
+    got = _citizenship_from_validity(_fields(citizen, valid))[FieldName.KEWARGANEGARAAN]  # type: ignore[arg-type]
+    assert got.value == "WNI"
+    assert CODE in got.issues
+    assert got.confidence < valid.confidence
