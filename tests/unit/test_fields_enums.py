@@ -130,6 +130,9 @@ def test_split_sex_blood(text: str, parts: tuple[str, str]) -> None:
         ("Gol. Darah : O", "O"),
         ("GOL DARAH AB", "AB"),
         ("LAKI-LAKI Gol. Darah : B", "B"),
+        ("c O", "O"),  # the label's colon read as a small letter (Gol. Darahc O)
+        ("i AB+", "AB+"),
+        ("o", "O"),
     ],
 )
 def test_parse_blood_type(text: str, value: str) -> None:
@@ -138,7 +141,15 @@ def test_parse_blood_type(text: str, value: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("", "missing"), (": ", "missing"), ("X", "unknown"), ("ABO", "unknown"), ("A++", "unknown")],
+    [
+        ("", "missing"),
+        (": ", "missing"),
+        ("X", "unknown"),
+        ("ABO", "unknown"),
+        ("A++", "unknown"),
+        ("c", "unknown"),  # a small letter alone is no colon before a value
+        ("C O", "unknown"),  # a capital is read as printed
+    ],
 )
 def test_parse_blood_type_rejects(text: str, code: str) -> None:
     with pytest.raises(InvalidField) as info:

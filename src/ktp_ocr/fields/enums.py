@@ -36,6 +36,9 @@ _GOL_DARAH = re.compile(
 )
 _BLOOD = re.compile(r"(AB|A|B|O)([+-]?)")
 _BLOOD_LETTERS = str.maketrans({"0": "O", "D": "O", "Q": "O", "8": "B", "4": "A"})
+#: A lone small letter before a blood type is the label's colon misread (``Darahc O``): the
+#: card prints its values in capitals. Not ``o``, which is the group O itself.
+_COLON_READ_AS_LETTER = re.compile(r"[a-np-z]")
 _DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "_": "-", "~": "-"})
 _PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
 _TOKEN = re.compile(r"\S+")
@@ -102,8 +105,10 @@ def read_sex(raw: str, *, confidence: float = 1.0) -> FieldValue[Sex]:
 def _blood_text(text: str) -> str:
     """The blood-type part of ``text``, compact and upper case, dashes unified."""
     found = _GOL_DARAH.search(text)
-    tail = text[found.end() :] if found else text
-    return "".join(tail.split()).translate(_DASHES).strip(":;.,=").upper()
+    tokens = (text[found.end() :] if found else text).split()
+    if len(tokens) >= 2 and _COLON_READ_AS_LETTER.fullmatch(tokens[0]):
+        tokens = tokens[1:]  # ``c O``: the label's colon read as a small letter
+    return "".join(tokens).translate(_DASHES).strip(":;.,=").upper()
 
 
 def parse_blood_type(text: str) -> str:
