@@ -706,20 +706,41 @@ def _birth_date_from_nik(
         return fields
     if sex is not None and str(sex) != nik.sex.value:
         return fields
-    digits = re.sub(r"\D", "", to_digits(text))
     printed = format_date(nik.birth_date).replace("-", "")
-    if len(digits) < NIK_DATE_MIN_DIGITS:
-        return fields
     # Against the whole date (a digit dropped) and its start (the rest cut off).
     agreement = max(
-        Levenshtein.normalized_similarity(digits, printed),
-        Levenshtein.normalized_similarity(digits, printed[: len(digits)]),
+        (
+            Levenshtein.normalized_similarity(
+                digits, printed[: len(printed) if whole else len(digits)]
+            )
+            for digits in _date_digits(born.raw, text)
+            if len(digits) >= NIK_DATE_MIN_DIGITS
+            for whole in (True, False)
+        ),
+        default=0.0,
     )
     if agreement < NIK_DATE_AGREEMENT:
         return fields
     return _inferred(
         fields, FieldName.TANGGAL_LAHIR, nik.birth_date, read.confidence, "tanggal_lahir_from_nik"
     )
+
+
+def _date_digits(raw: str, date_part: str) -> list[str]:
+    """The digits a misread birth date holds: of its date part, and of the raw text's tail.
+
+    The place and date are split at the date's first digit, so a day with a letter for a digit
+    (``SELATAN. 251L 2008``) leaves its day and month in the place. The tail is the run of
+    last words that are mostly digits or their look-alikes, read as digits.
+    """
+    tail: list[str] = []
+    for word in reversed(raw.split()):
+        core = re.sub(r"[^0-9A-Za-z]", "", word)
+        if not core or 2 * sum(ch.isdigit() for ch in core) < len(core):
+            break
+        tail.insert(0, word)
+    found = [re.sub(r"\D", "", to_digits(part)) for part in (date_part, " ".join(tail))]
+    return list(dict.fromkeys(found))
 
 
 def _sex_from_nik(

@@ -30,7 +30,13 @@ def _fields(
 
 @pytest.mark.parametrize(
     "raw",
-    ["JAKARTA, 13-00-1900", "JAKARTA. 13 06 19", "JAKARTA,13-06-", "JAKARTA 13-O6-199O"],
+    [
+        "JAKARTA, 13-00-1900",
+        "JAKARTA. 13 06 19",
+        "JAKARTA,13-06-",
+        "JAKARTA 13-O6-199O",
+        "JAKARTA SELATAN. 13OG 1990",  # a letter in the day: split off with the place
+    ],
 )
 def test_digits_agreeing_with_the_nik_take_its_date(raw: str) -> None:
     got = _birth_date_from_nik(_fields(raw), parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
