@@ -113,6 +113,8 @@ def test_read_place_unreadable(raw: str, issue: str) -> None:
         ("DKI JAKARTA", "DKI JAKARTA"),
         ("PROVINSI KEPULAUAN BANGKA BELITUNG", "KEPULAUAN BANGKA BELITUNG"),
         ("PROVINSI PAPUA BARAT DAYA", "PAPUA BARAT DAYA"),
+        ("PROVESL JAWA TIMUR", "JAWA TIMUR"),  # misread past any score: no province starts so
+        ("PROPNCI BALI", "BALI"),
     ],
 )
 def test_read_province(raw: str, value: str) -> None:
@@ -122,7 +124,11 @@ def test_read_province(raw: str, value: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "issue"),
-    [("PROVINSI", "provinsi_missing"), ("", "provinsi_missing"), ("- 12 -", "provinsi_unreadable")],
+    [
+        ("PROVINSI", "provinsi_missing"),
+        ("", "provinsi_missing"),
+        ("- 12 -", "provinsi_unreadable"),
+    ],
 )
 def test_read_province_unreadable(raw: str, issue: str) -> None:
     assert read_province(raw).issues == (issue,)

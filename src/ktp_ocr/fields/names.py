@@ -27,6 +27,8 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _SPACE_BEFORE = re.compile(r"\s+([.,])")
 _HEAD_TOKEN = re.compile(r"[A-Za-z0-9|!]+")
 _PROVINCE_WORDS = ("PROVINSI", "PROPINSI")
+#: A first word this starts is the word PROVINSI however misread, when a name follows it.
+_PROVINCE_STARTS = ("PROV", "PROP")
 _KABUPATEN = "KABUPATEN"
 
 
@@ -85,6 +87,8 @@ def _without_province_word(text: str) -> str:
             return text[len(word) :]  # glued: PROVINSIJAWA BARAT, PROVINGIKALIMANTAN
     if any(SCORER(key, word) >= SNAP_THRESHOLD for word in _PROVINCE_WORDS):
         return text[head.end() :]
+    if key.startswith(_PROVINCE_STARTS) and len(key) >= 5 and text[head.end() :].strip():
+        return text[head.end() :]  # PROVESL JAWA TIMUR: no province's name starts so
     return text
 
 
