@@ -707,31 +707,28 @@ def _birth_date_from_nik(
     if sex is not None and str(sex) != nik.sex.value:
         return fields
     printed = format_date(nik.birth_date).replace("-", "")
-    # Against the whole date (a digit dropped) and its start (the rest cut off).
-    agreement = max(
-        (
-            Levenshtein.normalized_similarity(
-                digits, printed[: len(printed) if whole else len(digits)]
-            )
-            for digits in _date_digits(born.raw, text)
-            if len(digits) >= NIK_DATE_MIN_DIGITS
-            for whole in (True, False)
-        ),
-        default=0.0,
-    )
-    if agreement < NIK_DATE_AGREEMENT:
+    readings = [d for d in _date_digits(born.raw, text) if len(d) >= NIK_DATE_MIN_DIGITS]
+    if max((_agreement(digits, printed) for digits in readings), default=0.0) < NIK_DATE_AGREEMENT:
         return fields
     return _inferred(
         fields, FieldName.TANGGAL_LAHIR, nik.birth_date, read.confidence, "tanggal_lahir_from_nik"
     )
 
 
+def _agreement(digits: str, printed: str) -> float:
+    """How alike two date digit strings are: whole (a digit dropped) or the start (cut off)."""
+    return max(
+        Levenshtein.normalized_similarity(digits, printed),
+        Levenshtein.normalized_similarity(digits, printed[: len(digits)]),
+    )
+
+
 def _date_digits(raw: str, date_part: str) -> list[str]:
     """The digits a misread birth date holds: of its date part, and of the raw text's tail.
 
-    The place and date are split at the date's first digit, so a day with a letter for a digit
-    (``SELATAN. 251L 2008``) leaves its day and month in the place. The tail is the run of
-    last words that are mostly digits or their look-alikes, read as digits.
+    The date part starts where the date's digits do, so a day read with a letter for a digit
+    (``SELATAN. 251L 2008``) stays with the place. The tail is the run of last words that are
+    mostly digits, with their look-alikes read as digits.
     """
     tail: list[str] = []
     for word in reversed(raw.split()):
