@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 import time
 
 import anyio
@@ -127,6 +128,20 @@ async def test_openapi_documents_the_upload_and_examples() -> None:
     assert {"400", "401", "413", "415", "422", "429", "503"} <= set(post["responses"])
     assert "examples" in str(spec["components"]["schemas"]["DataOcrKtp"])
     assert docs.status_code == 200
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+async def test_the_documentation_pages_need_no_internet(page: str) -> None:
+    """Swagger UI and ReDoc come from the installed package: nothing is fetched from a CDN."""
+    app = create_app(settings(), reader=FakeReader())
+    async with client_for(app) as client:
+        html = (await client.get(page)).text
+        assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html)
+        fetched = [await client.get(url) for url in assets]
+    assert assets
+    assert not [url for url in assets if "//" in url]  # no absolute URL to another host
+    assert [r.status_code for r in fetched] == [200] * len(assets)
+    assert "/openapi.json" in html
 
 
 async def test_errors_have_the_same_shape_for_routing() -> None:

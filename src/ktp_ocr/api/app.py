@@ -18,6 +18,7 @@ from typing import Any
 import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 
 from ktp_ocr.api import handlers
 from ktp_ocr.api.cache import MemoryCache, RedisCache, ResultCache
@@ -185,7 +186,9 @@ def create_app(
         finally:
             await services.aclose()
 
-    app = FastAPI(
+    # The documentation pages load Swagger UI and ReDoc from the installed package, not from a
+    # CDN: the service runs on servers that may not reach the internet.
+    app = FastAPIOffline(
         title="ktp-ocr",
         version=package_version(),
         description=DESCRIPTION,
