@@ -9,20 +9,22 @@ from hypothesis import strategies as st
 
 from ktp_ocr.ocr.rapid import SPACE_PROBABILITY, STOP_PROBABILITY, promote_spaces, promote_stops
 
-#: Classes: 0 blank, 1..26 A..Z, 27..36 digits, 37 the space.
-CHARS = ["<blank>", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *"0123456789", " "]
+#: Classes: 0 blank, 1..26 A..Z, 27..36 digits, 37 the space, 38 the full stop, 39 a colon.
+CHARS = ["<blank>", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *"0123456789", " ", ".", ":"]
 SPACE = CHARS.index(" ")
+STOP = CHARS.index(".")
 NUMERIC = frozenset(CHARS.index(c) for c in "0123456789")
 
 
-def _preds(steps: list[str], space_at_pauses: dict[int, float]) -> np.ndarray:
-    """Outputs whose winner at each step is ``steps[t]`` ("" for the blank)."""
-    out = np.full((1, len(steps), len(CHARS)), 0.001, np.float32)
+def _preds(steps: list[str], at_pauses: dict[int, float], cls: int = SPACE) -> np.ndarray:
+    """Outputs whose winner at each step is ``steps[t]`` ("" for the blank), with class ``cls``
+    given the probability ``at_pauses[t]`` at those steps."""
+    out = np.full((1, len(steps), len(CHARS)), 0.0001, np.float32)
     for t, ch in enumerate(steps):
         out[0, t, CHARS.index(ch) if ch else 0] = 0.9
-        if t in space_at_pauses:
-            out[0, t, SPACE] = space_at_pauses[t]
-            out[0, t, 0] = 0.9 - space_at_pauses[t]
+        if t in at_pauses:
+            out[0, t, cls] = at_pauses[t]
+            out[0, t, 0] = 0.9 - at_pauses[t]
     return out
 
 
@@ -79,42 +81,18 @@ def test_only_spaces_are_ever_added(
 
 # A full stop the recogniser nearly chose after an abbreviation (``JL`` for ``JL.``).
 
-STOP_CHARS = [*CHARS, ".", ":"]
-STOP = STOP_CHARS.index(".")
-
-
-def _stop_preds(steps: list[str], stop_at_pauses: dict[int, float]) -> np.ndarray:
-    out = np.full((1, len(steps), len(STOP_CHARS)), 0.0001, np.float32)
-    for t, ch in enumerate(steps):
-        out[0, t, STOP_CHARS.index(ch) if ch else 0] = 0.9
-        if t in stop_at_pauses:
-            out[0, t, STOP] = stop_at_pauses[t]
-            out[0, t, 0] = 0.9 - stop_at_pauses[t]
-    return out
-
-
-def _stop_decode(preds: np.ndarray) -> str:
-    best = preds[0].argmax(axis=1)
-    text, prev = [], 0
-    for k in best:
-        if k != 0 and k != prev:
-            text.append(STOP_CHARS[k])
-        prev = k
-    return "".join(text)
-
-
 JL_MANGGA = ["J", "", "L", "", "", " ", "", "M", "", "A"]
 
 
 def test_a_stop_the_model_nearly_chose_after_an_abbreviation_is_put_back() -> None:
-    preds = _stop_preds(JL_MANGGA, {3: 0.004, 4: 0.03})
-    assert _stop_decode(preds) == "JL MA"
-    assert _stop_decode(promote_stops(preds, STOP_CHARS, STOP_PROBABILITY)) == "JL. MA"
+    preds = _preds(JL_MANGGA, {3: 0.004, 4: 0.03}, STOP)
+    assert _decode(preds) == "JL MA"
+    assert _decode(promote_stops(preds, CHARS, STOP_PROBABILITY)) == "JL. MA"
 
 
 def test_a_stop_before_a_house_number() -> None:
-    preds = _stop_preds(["N", "", "O", "", "", "5"], {3: 0.01})
-    assert _stop_decode(promote_stops(preds, STOP_CHARS, STOP_PROBABILITY)) == "NO.5"
+    preds = _preds(["N", "", "O", "", "", "5"], {3: 0.01}, STOP)
+    assert _decode(promote_stops(preds, CHARS, STOP_PROBABILITY)) == "NO.5"
 
 
 @pytest.mark.parametrize(
@@ -129,14 +107,14 @@ def test_a_stop_before_a_house_number() -> None:
 def test_no_stop_without_evidence_or_outside_an_abbreviation(
     steps: list[str], pauses: dict[int, float]
 ) -> None:
-    preds = _stop_preds(steps, pauses)
-    assert promote_stops(preds, STOP_CHARS, STOP_PROBABILITY) is preds
+    preds = _preds(steps, pauses, STOP)
+    assert promote_stops(preds, CHARS, STOP_PROBABILITY) is preds
 
 
 def test_the_word_restarts_after_punctuation() -> None:
     steps = [":", "", "J", "", "L", "", "", " ", "M"]
-    preds = _stop_preds(steps, {5: 0.02})
-    assert _stop_decode(promote_stops(preds, STOP_CHARS, STOP_PROBABILITY)) == ":JL. M"
+    preds = _preds(steps, {5: 0.02}, STOP)
+    assert _decode(promote_stops(preds, CHARS, STOP_PROBABILITY)) == ":JL. M"
 
 
 @given(
@@ -144,9 +122,9 @@ def test_the_word_restarts_after_punctuation() -> None:
     st.lists(st.floats(0.0, 0.44), min_size=30, max_size=30),  # the pause itself still wins
 )
 def test_only_stops_are_ever_added(steps: list[str], stops: list[float]) -> None:
-    preds = _stop_preds(steps, {t: stops[t] for t, ch in enumerate(steps) if not ch})
-    before = _stop_decode(preds)
-    after = _stop_decode(promote_stops(preds, STOP_CHARS, STOP_PROBABILITY))
+    preds = _preds(steps, {t: stops[t] for t, ch in enumerate(steps) if not ch}, STOP)
+    before = _decode(preds)
+    after = _decode(promote_stops(preds, CHARS, STOP_PROBABILITY))
     assert after.replace(".", "") == before  # nothing but stops added
     assert ".." not in after
     for word in after.split():

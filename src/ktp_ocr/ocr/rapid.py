@@ -151,15 +151,33 @@ def promote_spaces(
             a, z = int(row[left]), int(row[right])
             if space in (a, z) or (a in numeric and z in numeric):
                 continue
-            gap = range(left + 1, right)
-            steps = [t for t in gap if row[t] == 0]
-            if not steps:
-                continue
-            t = max(steps, key=lambda k: float(preds[b, k, space]))
-            if float(preds[b, t, space]) >= threshold:
-                if out is preds:
-                    out = preds.copy()
-                out[b, t, space] = out[b, t, 0] + 1e-3
+            pause = [t for t in range(left + 1, right) if row[t] == 0]
+            out = _promote(preds, out, b, pause, space, threshold)
+    return out
+
+
+def _promote(
+    preds: NDArray[np.float32],
+    out: NDArray[np.float32],
+    line: int,
+    pause: list[int],
+    cls: int,
+    threshold: float,
+) -> NDArray[np.float32]:
+    """``out`` with ``cls`` made the winner at the step of ``pause`` where it is likeliest.
+
+    ``pause`` holds the blank steps of ``line`` between two emitted characters. Only when the
+    probability of ``cls`` there reaches ``threshold``; ``out`` is copied from ``preds`` before
+    the first change (``preds`` itself is never written).
+    """
+    if not pause:
+        return out
+    t = max(pause, key=lambda k: float(preds[line, k, cls]))
+    if float(preds[line, t, cls]) < threshold:
+        return out
+    if out is preds:
+        out = preds.copy()
+    out[line, t, cls] = out[line, t, 0] + 1e-3
     return out
 
 
@@ -210,14 +228,8 @@ def promote_stops(
                 or not (after == " " or after.isdigit())
             ):
                 continue
-            steps = [t for t in range(left + 1, right) if row[t] == 0]
-            if not steps:
-                continue
-            t = max(steps, key=lambda k: float(preds[b, k, stop]))
-            if float(preds[b, t, stop]) >= threshold:
-                if out is preds:
-                    out = preds.copy()
-                out[b, t, stop] = out[b, t, 0] + 1e-3
+            pause = [t for t in range(left + 1, right) if row[t] == 0]
+            out = _promote(preds, out, b, pause, stop, threshold)
     return out
 
 
