@@ -707,12 +707,26 @@ def _birth_date_from_nik(
     if sex is not None and str(sex) != nik.sex.value:
         return fields
     printed = format_date(nik.birth_date).replace("-", "")
-    readings = [d for d in _date_digits(born.raw, text) if len(d) >= NIK_DATE_MIN_DIGITS]
-    if max((_agreement(digits, printed) for digits in readings), default=0.0) < NIK_DATE_AGREEMENT:
+    readings = [
+        (_agreement(digits, printed), place)
+        for digits, place in _date_digits(born.raw, text)
+        if len(digits) >= NIK_DATE_MIN_DIGITS
+    ]
+    agreement, place = max(readings, key=lambda r: r[0], default=(0.0, None))
+    if agreement < NIK_DATE_AGREEMENT:
         return fields
-    return _inferred(
+    fields = _inferred(
         fields, FieldName.TANGGAL_LAHIR, nik.birth_date, read.confidence, "tanggal_lahir_from_nik"
     )
+    before = fields.get(FieldName.TEMPAT_LAHIR)
+    if place is None or before is None or before.value is None:
+        return fields
+    # The date's first words had stayed with the place (``SELATAN. 251L``): the place is what
+    # stands before them.
+    again = parse_birth_place_date(place, confidence=before.confidence)[0]
+    if again.value is None:
+        return fields
+    return {**fields, FieldName.TEMPAT_LAHIR: replace(before, value=again.value)}
 
 
 def _agreement(digits: str, printed: str) -> float:
@@ -723,21 +737,27 @@ def _agreement(digits: str, printed: str) -> float:
     )
 
 
-def _date_digits(raw: str, date_part: str) -> list[str]:
-    """The digits a misread birth date holds: of its date part, and of the raw text's tail.
+def _date_digits(raw: str, date_part: str) -> list[tuple[str, str | None]]:
+    """The digits a misread birth date holds, each with the place text that stands before them.
 
-    The date part starts where the date's digits do, so a day read with a letter for a digit
-    (``SELATAN. 251L 2008``) stays with the place. The tail is the run of last words that are
-    mostly digits, with their look-alikes read as digits.
+    First the digits of its date part (the place as split: None). The date part starts where
+    the date's digits do, so a day read with a letter for a digit (``SELATAN. 251L 2008``) stays
+    with the place; so the digits of the raw text's tail follow, the run of last words that are
+    mostly digits (look-alikes read as digits), with the text before that run, when the run is
+    holds more than the date part.
     """
-    tail: list[str] = []
-    for word in reversed(raw.split()):
-        core = re.sub(r"[^0-9A-Za-z]", "", word)
+    words = raw.split()
+    start = len(words)
+    while start > 0:
+        core = re.sub(r"[^0-9A-Za-z]", "", words[start - 1])
         if not core or 2 * sum(ch.isdigit() for ch in core) < len(core):
             break
-        tail.insert(0, word)
-    found = [re.sub(r"\D", "", to_digits(part)) for part in (date_part, " ".join(tail))]
-    return list(dict.fromkeys(found))
+        start -= 1
+    found: list[tuple[str, str | None]] = [(re.sub(r"\D", "", to_digits(date_part)), None)]
+    tail = re.sub(r"\D", "", to_digits(" ".join(words[start:])))
+    if tail != found[0][0]:
+        found.append((tail, " ".join(words[:start])))
+    return found
 
 
 def _sex_from_nik(

@@ -35,7 +35,7 @@ def _fields(
         "JAKARTA. 13 06 19",
         "JAKARTA,13-06-",
         "JAKARTA 13-O6-199O",
-        "JAKARTA SELATAN. 13OG 1990",  # a letter in the day: split off with the place
+        "JAKARTA SELATAN. 1306L 1990",  # a letter in the day: split off with the place
     ],
 )
 def test_digits_agreeing_with_the_nik_take_its_date(raw: str) -> None:
@@ -95,3 +95,24 @@ def test_a_date_read_otherwise_stays(raw: str, value: date) -> None:
 def test_no_nik_no_date() -> None:
     fields = _fields("JAKARTA, 13-00-1900")
     assert _birth_date_from_nik(fields, None) == fields  # type: ignore[arg-type]
+
+
+def test_the_date_s_first_words_leave_the_place() -> None:
+    """``SELATAN. 1306L 1990``: the day and month, read with a letter, stayed with the place."""
+    raw = "JAKARTA SELATAN. 1306L 1990"
+    fields = {
+        **_fields(raw),
+        FieldName.TEMPAT_LAHIR: FieldValue("JAKARTA SELATAN. 1306L", raw, 0.7),
+    }
+    got = _birth_date_from_nik(fields, parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
+    assert got[FieldName.TANGGAL_LAHIR].value == date(1990, 6, 13)
+    place = got[FieldName.TEMPAT_LAHIR]
+    assert (place.value, place.raw, place.confidence) == ("JAKARTA SELATAN", raw, 0.7)
+
+
+def test_a_place_split_right_is_kept() -> None:
+    raw = "JAKARTA, 13-00-1900"
+    fields = {**_fields(raw), FieldName.TEMPAT_LAHIR: FieldValue("JAKARTA", raw, 0.7)}
+    got = _birth_date_from_nik(fields, parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
+    assert got[FieldName.TANGGAL_LAHIR].value == date(1990, 6, 13)
+    assert got[FieldName.TEMPAT_LAHIR] == fields[FieldName.TEMPAT_LAHIR]
