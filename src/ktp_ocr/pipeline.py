@@ -743,7 +743,7 @@ def _date_digits(raw: str, date_part: str) -> list[tuple[str, str | None]]:
     First the digits of its date part (the place as split: None). The date part starts where
     the date's digits do, so a day read with a letter for a digit (``SELATAN. 251L 2008``) stays
     with the place; so the digits of the raw text's tail follow, the run of last words that are
-    mostly digits (look-alikes read as digits), with the text before that run, when the run is
+    mostly digits (look-alikes read as digits), with the text before that run, when the run
     holds more than the date part.
     """
     words = raw.split()
