@@ -9,7 +9,7 @@ import itertools
 import logging
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -140,20 +140,24 @@ def promote_spaces(
     ``threshold``. Not between two characters of ``numeric`` (digits of a NIK or a date), nor
     next to a space already emitted.
     """
-    best = preds.argmax(axis=2)
     out = preds
-    for b in range(best.shape[0]):
-        row = best[b]
-        emitted = [t for t in range(len(row)) if row[t] != 0 and (t == 0 or row[t] != row[t - 1])]
-        for left, right in itertools.pairwise(emitted):
-            if right - left < 2:
-                continue
-            a, z = int(row[left]), int(row[right])
+    for b, row in enumerate(preds.argmax(axis=2)):
+        for a, z, pause in _pauses(row):
             if space in (a, z) or (a in numeric and z in numeric):
                 continue
-            pause = [t for t in range(left + 1, right) if row[t] == 0]
             out = _promote(preds, out, b, pause, space, threshold)
     return out
+
+
+def _pauses(row: NDArray[np.intp]) -> Iterator[tuple[int, int, list[int]]]:
+    """Each two characters a line's best path emits in a row, and the pause between them.
+
+    Yields both classes and the blank steps between them (none when one follows straight on).
+    """
+    emitted = [t for t in range(len(row)) if row[t] != 0 and (t == 0 or row[t] != row[t - 1])]
+    for left, right in itertools.pairwise(emitted):
+        pause = [t for t in range(left + 1, right) if row[t] == 0]
+        yield int(row[left]), int(row[right]), pause
 
 
 def _promote(
@@ -212,24 +216,14 @@ def promote_stops(
     the stop when that likelihood is at least ``threshold``.
     """
     stop = alphabet.index(".")
-    best = preds.argmax(axis=2)
     out = preds
-    for b in range(best.shape[0]):
-        row = best[b]
-        emitted = [t for t in range(len(row)) if row[t] != 0 and (t == 0 or row[t] != row[t - 1])]
+    for b, row in enumerate(preds.argmax(axis=2)):
         word = ""
-        for left, right in itertools.pairwise(emitted):
-            char = alphabet[int(row[left])]
+        for a, z, pause in _pauses(row):
+            char, after = alphabet[a], alphabet[z]
             word = word + char if "A" <= char <= "Z" else ""
-            after = alphabet[int(row[right])]
-            if (
-                right - left < 2
-                or word not in abbreviations
-                or not (after == " " or after.isdigit())
-            ):
-                continue
-            pause = [t for t in range(left + 1, right) if row[t] == 0]
-            out = _promote(preds, out, b, pause, stop, threshold)
+            if word in abbreviations and (after == " " or after.isdigit()):
+                out = _promote(preds, out, b, pause, stop, threshold)
     return out
 
 
