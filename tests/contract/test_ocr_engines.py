@@ -402,3 +402,20 @@ def test_the_engine_decodes_with_stops_and_spaces_nearly_chosen(rapid_engine) ->
     preds[0, 4, alphabet.index(" ")] = 0.3  # the word space, nearly chosen
     (text, _confidence), *_ = decoder(preds)[0]
     assert text == "JL. MA"
+
+
+@pytest.mark.engine
+def test_lines_read_side_by_side_read_as_one_copy_alone(rapid_engine) -> None:  # type: ignore[no-untyped-def]
+    """Several single-threaded recogniser copies, each given a share of the lines, give the
+    same lines, texts and confidences as one copy reading them all."""
+    from ktp_ocr.ocr.rapid import RapidOcrEngine
+
+    one = RapidOcrEngine(threads=1)
+    three = RapidOcrEngine(threads=3)
+    rows = (*TEXT, (30, 200, "Alamat", 30), (200, 200, ": JL. MERDEKA NO. 10", 30))
+    image = render(rows=rows)
+    alone = [(line.text, line.box, round(line.confidence, 4)) for line in one.recognize(image)]
+    shared = [(line.text, line.box, round(line.confidence, 4)) for line in three.recognize(image)]
+    assert len(alone) == 6 and shared == alone
+    assert type(three._ocr.text_rec).__name__ == "_LinesSideBySide"  # type: ignore[attr-defined]
+    assert type(one._ocr.text_rec).__name__ == "TextRecognizer"  # type: ignore[attr-defined]

@@ -5,11 +5,15 @@ No model is downloaded: the wheel carries the detection, direction and recogniti
 
 from __future__ import annotations
 
+import copy
 import itertools
 import logging
 import math
+import os
 import unicodedata
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -250,8 +254,78 @@ class _NearlyChosen:
         return getattr(self._inner, name)
 
 
+#: Most recogniser copies reading one image's lines side by side (``threads`` 0 = one per core,
+#: up to this): each copy is one more ONNX session of about 10 MB.
+MAX_REC_COPIES = 4
+
+
+def share_lines(costs: Sequence[float], shares: int) -> list[list[int]]:
+    """Indices of ``costs`` dealt into ``shares`` groups of nearly equal total cost.
+
+    The dearest line goes first to the cheapest group so far (longest-processing-time first);
+    each group keeps its indices in ascending order. Empty groups are dropped.
+    """
+    groups: list[list[int]] = [[] for _ in range(max(shares, 1))]
+    loads = [0.0] * len(groups)
+    for i in sorted(range(len(costs)), key=lambda k: (-costs[k], k)):
+        g = loads.index(min(loads))
+        groups[g].append(i)
+        loads[g] += costs[i]
+    return [sorted(g) for g in groups if g]
+
+
+class _LinesSideBySide:
+    """RapidOCR's recogniser as several single-threaded copies, each reading a share of the lines.
+
+    A card's lines are short (48 px high, a few hundred wide): ONNX Runtime spreads one such
+    line over two cores poorly, while two copies reading different lines keep both busy, and
+    one copy's Python steps (resizing, CTC decoding) overlap the other's inference. Each line
+    is read exactly as one copy would read it alone, so the result does not depend on which
+    copy reads it.
+    """
+
+    def __init__(self, copies: Sequence[Any], min_width: float) -> None:
+        self._copies = list(copies)
+        self._min_ratio = min_width / 48.0
+        self._pool = ThreadPoolExecutor(len(self._copies) - 1, thread_name_prefix="ktp-rec")
+
+    def __call__(self, args: Any) -> Any:
+        imgs = [args.img] if isinstance(args.img, np.ndarray) else list(args.img)
+        costs = [max(im.shape[1] / max(im.shape[0], 1), self._min_ratio) for im in imgs]
+        groups = share_lines(costs, len(self._copies))
+        if len(groups) < 2:
+            return self._copies[0](args)
+        jobs = [replace(args, img=[imgs[i] for i in g]) for g in groups]
+        rest = zip(self._copies[1:], jobs[1:], strict=False)
+        futures = [self._pool.submit(rec, job) for rec, job in rest]
+        outs = [self._copies[0](jobs[0]), *(f.result() for f in futures)]
+        return _merged(outs, groups, imgs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._copies[0], name)
+
+
+def _merged(outs: Sequence[Any], groups: Sequence[Sequence[int]], imgs: list[Any]) -> Any:
+    """One recogniser output for ``imgs`` from the outputs of the groups that read them."""
+    n = len(imgs)
+    txts: list[Any] = [""] * n
+    scores: list[Any] = [0.0] * n
+    words: list[Any] = [None] * n
+    for out, group in zip(outs, groups, strict=True):
+        for j, i in enumerate(group):
+            txts[i], scores[i], words[i] = out.txts[j], out.scores[j], out.word_results[j]
+    first = outs[0]
+    return type(first)(imgs, tuple(txts), scores, tuple(words), sum(o.elapse or 0 for o in outs))
+
+
 class RapidOcrEngine:
-    """PP-OCR detection + recognition through RapidOCR on the CPU."""
+    """PP-OCR detection + recognition through RapidOCR on the CPU.
+
+    ``threads`` is what one call may use: the detector runs that many inference threads, and
+    the lines are read by that many single-threaded recogniser copies side by side (0: one per
+    core, up to :data:`MAX_REC_COPIES`). A service that reads one card per core builds its
+    engines with one thread each.
+    """
 
     name = "rapidocr"
 
@@ -297,18 +371,15 @@ class RapidOcrEngine:
         boxes = getattr(self._ocr, "cal_rec_boxes", None)
         if fix_spaces and hasattr(boxes, "cal_ocr_word_box"):
             self._ocr.cal_rec_boxes = _CharBoxesInCrop(boxes)  # type: ignore[assignment]
+        copies: list[Any] = [self._ocr._load_rec_model()]  # type: ignore[no-untyped-call]
+        cores = threads or min(os.cpu_count() or 1, MAX_REC_COPIES)
+        if cores > 1:
+            copies = [_single_threaded(copies[0]) for _ in range(cores)]
         if fix_spaces:
-            self._spaces_from_ctc()
-
-    def _spaces_from_ctc(self) -> None:
-        """Decode the recogniser's outputs through :class:`_NearlyChosen`."""
-        load = getattr(self._ocr, "_load_rec_model", None)
-        rec = load() if callable(load) else None
-        post = getattr(rec, "postprocess_op", None)
-        if post is not None and " " in list(getattr(post, "character", ())):
-            rec.postprocess_op = _NearlyChosen(  # type: ignore[union-attr]
-                post, SPACE_PROBABILITY, STOP_PROBABILITY
-            )
+            for rec in copies:
+                _spaces_from_ctc(rec)
+        if len(copies) > 1:
+            self._ocr.text_rec = _LinesSideBySide(copies, REC_MIN_WIDTH)  # type: ignore[assignment]
 
     def recognize(self, image: NDArray[np.uint8]) -> Sequence[OcrLine]:
         """Detect and read every text line of ``image`` (BGR)."""
@@ -344,3 +415,18 @@ class RapidOcrEngine:
             scores = getattr(out, "scores", None) or (0.0,)
             results.append((clean_text(str(txts[0])), float(scores[0])))
         return results
+
+
+def _single_threaded(rec: Any) -> Any:
+    """A new copy of RapidOCR's recogniser ``rec`` whose ONNX session runs one thread."""
+    cfg = copy.deepcopy(rec.cfg)
+    cfg.engine_cfg.intra_op_num_threads = 1
+    cfg.engine_cfg.inter_op_num_threads = 1
+    return type(rec)(cfg)
+
+
+def _spaces_from_ctc(rec: Any) -> None:
+    """Decode the recogniser ``rec``'s outputs through :class:`_NearlyChosen`."""
+    post = getattr(rec, "postprocess_op", None)
+    if post is not None and " " in list(getattr(post, "character", ())):
+        rec.postprocess_op = _NearlyChosen(post, SPACE_PROBABILITY, STOP_PROBABILITY)
