@@ -94,11 +94,23 @@ def blur_score(grey: U8) -> float:
     return worst
 
 
-def find_glare(card: U8) -> tuple[Glare, ...]:
-    """Clipped near-white reflections on the flattened card, biggest first."""
+def _darkest_channel(card: U8) -> U8:
+    """Each pixel's darkest colour channel (a clipped highlight is bright in all three)."""
+    b, g, r = cv2.split(card)
+    return u8(cv2.min(cv2.min(b, g), r))
+
+
+def find_glare(card: U8, darkest: U8 | None = None) -> tuple[Glare, ...]:
+    """Clipped near-white reflections on the flattened card, biggest first.
+
+    ``darkest`` is :func:`_darkest_channel` of ``card`` when the caller has it already.
+    """
     h, w = card.shape[:2]
+    darkest = _darkest_channel(card) if darkest is None else darkest
+    if int(darkest.max()) < GLARE_LEVEL:  # nothing clipped: most cards
+        return ()
     hsv = cv2.cvtColor(card, cv2.COLOR_BGR2HSV)
-    bright = (card.min(axis=2) >= GLARE_LEVEL) & (hsv[:, :, 1] <= GLARE_MAX_SATURATION)
+    bright = (darkest >= GLARE_LEVEL) & (hsv[:, :, 1] <= GLARE_MAX_SATURATION)
     mask = cv2.morphologyEx(bright.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -230,13 +242,14 @@ def assess(
             )
 
     # --- glare
-    glare = find_glare(card)
+    darkest = _darkest_channel(card)
+    glare = find_glare(card, darkest)
     if glare:
         mask = np.zeros((h, w), np.uint8)
         for g in glare:
             b = g.box
             mask[int(b.y0) : int(b.y1), int(b.x0) : int(b.x1)] = 1
-        bright = (card.min(axis=2) >= GLARE_LEVEL).astype(np.uint8)
+        bright = (darkest >= GLARE_LEVEL).astype(np.uint8)
         mask &= bright
         total = float(sum(g.fraction for g in glare))
         nik = _nik_cover(card.shape, mask)
