@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import shlex
 import sys
 from collections.abc import Iterator, Sequence
@@ -115,6 +116,12 @@ def _cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _section_name(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", text):
+        raise argparse.ArgumentTypeError("use letters, digits, '.', '_' and '-'")
+    return text
+
+
 def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from ktp_ocr import bench
 
@@ -132,15 +139,20 @@ def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         else:
             sys.stdout.write(bench.summary_text(report) + "\n")
         if args.report:
+            section = bench.section_name(report)
+            if args.section:  # one section per engine under the caller's name
+                section = args.section if len(engines) == 1 else f"{args.section}-{section}"
+            title = f"Benchmark: {report.source}" + (f" ({args.section})" if args.section else "")
             markdown = bench.to_markdown(
                 report,
-                title=f"Benchmark: {report.source}",
+                title=title,
                 command=shlex.join(["ktp-ocr", "bench", *sys.argv[2:]]),
                 machine=bench.describe_machine(),
             )
-            bench.write_report(args.report, markdown, section=bench.section_name(report))
+            bench.write_report(args.report, markdown, section=section)
     if args.report and len(reports) > 1:
-        bench.write_report(args.report, bench.compare_markdown(reports), section="comparison")
+        name = f"{args.section}-comparison" if args.section else "comparison"
+        bench.write_report(args.report, bench.compare_markdown(reports), section=name)
     return 0
 
 
@@ -203,6 +215,11 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--limit", type=int, help="read only the first N images")
     bench.add_argument(
         "--ensemble", action="store_true", help="re-read an unsure NIK with the second engine"
+    )
+    bench.add_argument(
+        "--section",
+        type=_section_name,
+        help="name of the report's section (default: the engine's), e.g. for another card set",
     )
     bench.set_defaults(func=_cmd_bench)
 

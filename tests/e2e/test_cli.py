@@ -103,6 +103,15 @@ def test_synth_and_bench(env, tmp_path: Path, capsys, monkeypatch) -> None:  # t
     assert data["overall"]["exact_mean"] == 1.0
     assert data["overall"]["nik"]["right"] == 3
     assert report.exists() and "100.0" in report.read_text(encoding="utf-8")
+    # Another card set gets its own section beside the first, which it leaves as it was.
+    before = report.read_text(encoding="utf-8")
+    args = ["bench", str(out), "--command", command, "--report", str(report)]
+    assert main([*args, "--section", "second-source"]) == 0
+    after = report.read_text(encoding="utf-8")
+    assert after.startswith(before.rstrip("\n"))
+    assert "<!-- bench:second-source:start -->" in after and "(second-source)" in after
+    with pytest.raises(SystemExit):
+        main([*args, "--section", "no spaces"])
 
 
 def test_db_init_is_idempotent(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
