@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # Reader
     ocr_engine: str = "rapidocr"
     ocr_threads: int = Field(default=0, ge=0, description="0 = let the runtime decide")
+    ocr_quantized: bool | None = Field(
+        default=None,
+        description="RapidOCR: int8 recogniser first; unset = where the CPU has VNNI",
+    )
     max_image_bytes: int = Field(default=40 * 1024 * 1024, gt=0, description="library / CLI")
     max_pixels: int = Field(default=40_000_000, gt=0)
     ensemble: bool = False

@@ -1177,14 +1177,21 @@ def _quad_area(quad: Any) -> float:
     return float(abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) / 2)
 
 
+def engine_options(settings: Settings) -> dict[str, object]:
+    """The OCR engine's options the settings give (only those set, and only its own)."""
+    options: dict[str, object] = {}
+    if settings.ocr_threads:
+        options["threads"] = settings.ocr_threads
+    if settings.ocr_quantized is not None and settings.ocr_engine == "rapidocr":
+        options["quantized"] = settings.ocr_quantized
+    return options
+
+
 def build_reader(settings: Settings) -> Reader:
     """A reader configured from settings: engine, region repository and limits."""
     from ktp_ocr.regions.sql import open_repository
 
-    options: dict[str, object] = {}
-    if settings.ocr_threads:
-        options["threads"] = settings.ocr_threads
-    engine = create_engine(settings.ocr_engine, **options)
+    engine = create_engine(settings.ocr_engine, **engine_options(settings))
     nik_reader: NikRegionReader | None = None
     if settings.ensemble:
         other = "tesseract" if settings.ocr_engine != "tesseract" else "rapidocr"

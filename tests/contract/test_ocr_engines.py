@@ -410,12 +410,59 @@ def test_lines_read_side_by_side_read_as_one_copy_alone(rapid_engine) -> None:  
     same lines, texts and confidences as one copy reading them all."""
     from ktp_ocr.ocr.rapid import RapidOcrEngine
 
-    one = RapidOcrEngine(threads=1)
-    three = RapidOcrEngine(threads=3)
+    one = RapidOcrEngine(threads=1, quantized=False)
+    three = RapidOcrEngine(threads=3, quantized=False)
     rows = (*TEXT, (30, 200, "Alamat", 30), (200, 200, ": JL. MERDEKA NO. 10", 30))
     image = render(rows=rows)
     alone = [(line.text, line.box, round(line.confidence, 4)) for line in one.recognize(image)]
     shared = [(line.text, line.box, round(line.confidence, 4)) for line in three.recognize(image)]
     assert len(alone) == 6 and shared == alone
-    assert type(three._ocr.text_rec).__name__ == "_LinesSideBySide"  # type: ignore[attr-defined]
+    assert len(three._ocr.text_rec.sure) == 3  # type: ignore[attr-defined]
     assert type(one._ocr.text_rec).__name__ == "TextRecognizer"  # type: ignore[attr-defined]
+    quick = RapidOcrEngine(threads=3, quantized=True)._ocr.text_rec  # type: ignore[attr-defined]
+    assert len(quick.fast) == 3 and len(quick.sure) == 1  # float only behind int8: one copy
+
+
+@pytest.mark.engine
+def test_int8_recogniser_is_derived_once_from_the_latin_one(tmp_path: Path) -> None:
+    from ktp_ocr.ocr.latin import latin_model
+    from ktp_ocr.ocr.quantized import int8_model
+    from ktp_ocr.ocr.rapid import REC_MODEL
+
+    latin = latin_model(_shipped(REC_MODEL), tmp_path)
+    assert latin is not None
+    first = int8_model(latin, cache_dir=tmp_path)
+    assert first is not None and first.parent == tmp_path and ".int8-" in first.name
+    assert first.stat().st_size < latin.stat().st_size / 2  # 8-bit weights
+    mtime = first.stat().st_mtime_ns
+    assert int8_model(latin, cache_dir=tmp_path) == first and first.stat().st_mtime_ns == mtime
+    assert not list(tmp_path.glob("*.part"))
+
+
+@pytest.mark.engine
+def test_ranges_that_do_not_fit_leave_the_float_recogniser(tmp_path: Path) -> None:
+    from ktp_ocr.ocr.latin import latin_model
+    from ktp_ocr.ocr.quantized import int8_model
+    from ktp_ocr.ocr.rapid import REC_MODEL
+
+    latin = latin_model(_shipped(REC_MODEL), tmp_path)
+    assert latin is not None
+    assert int8_model(latin, tmp_path / "missing.json", cache_dir=tmp_path) is None
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"CLS": "nothing"}')
+    assert int8_model(latin, broken, cache_dir=tmp_path) is None
+    assert not list(tmp_path.glob("*.int8-*"))
+
+
+@pytest.mark.engine
+def test_the_int8_engine_reads_the_card_as_the_float_one() -> None:
+    from ktp_ocr.ocr.rapid import RapidOcrEngine
+
+    fast = RapidOcrEngine(quantized=True)
+    plain = RapidOcrEngine(quantized=False)
+    assert fast.quantized and not plain.quantized
+    image = render()
+    assert [line.text for line in fast.recognize(image)] == [
+        line.text for line in plain.recognize(image)
+    ]
+    assert fast.recognize_crops([image[40:80, 190:580]])[0][0].endswith(NIK)

@@ -70,14 +70,11 @@ def pipeline_reader(
     """The production reader: the OCR engine (loaded once) over the region repository."""
     from ktp_ocr.ocr import create_engine
     from ktp_ocr.ocr.pool import EnginePool
-    from ktp_ocr.pipeline import Limits, Reader
+    from ktp_ocr.pipeline import Limits, Reader, engine_options
 
     if engine is None:
-        options: dict[str, object] = {}
-        if settings.ocr_threads:
-            options["threads"] = settings.ocr_threads
         size = settings.reads_at_once
-        build = functools.partial(create_engine, settings.ocr_engine, **options)
+        build = functools.partial(create_engine, settings.ocr_engine, **engine_options(settings))
         engine = build() if size == 1 else EnginePool(build, size)
     limits = Limits(settings.max_upload_bytes, settings.max_pixels)
     return Reader(engine, regions, limits=limits)

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from pathlib import Path
+
+from ktp_ocr.ocr.cache import cache_folders, default_cache_dir, write_atomic
+
+__all__ = ["KEPT_CHARACTERS", "PruneError", "default_cache_dir", "latin_model", "prune_model"]
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +35,6 @@ _FORMAT_VERSION = "1"
 
 class PruneError(RuntimeError):
     """The model does not have the shape this module knows how to slice."""
-
-
-def default_cache_dir() -> Path:
-    """``$KTP_MODEL_CACHE``, else ``$XDG_CACHE_HOME/ktp-ocr/models``, else ``~/.cache/...``."""
-    explicit = os.environ.get("KTP_MODEL_CACHE")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "ktp-ocr" / "models"
 
 
 def _digest(path: Path) -> str:
@@ -103,23 +96,14 @@ def prune_model(source: Path, target: Path) -> int:
         onnx.checker.check_model(model)
     except onnx.checker.ValidationError as exc:
         raise PruneError(f"the sliced model does not validate: {exc}") from exc
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".onnx.part")
-    try:
-        Path(tmp).chmod(0o644)
-        with os.fdopen(fd, "wb") as f:
-            f.write(model.SerializeToString())
-        Path(tmp).replace(target)  # atomic: parallel workers never see half a file
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    data = model.SerializeToString()
+    write_atomic(target, lambda part: part.write_bytes(data))
     return len(keep)
 
 
 def latin_model(source: Path, cache_dir: Path | None = None) -> Path | None:
     """The Latin-only copy of ``source`` (made on first use), or None if it can't be made."""
-    folders = [cache_dir] if cache_dir is not None else [default_cache_dir()]
-    folders.append(Path(tempfile.gettempdir()) / "ktp-ocr-models")
+    folders = cache_folders(cache_dir)
     try:
         key = _digest(source)
     except OSError as exc:

@@ -274,43 +274,85 @@ def share_lines(costs: Sequence[float], shares: int) -> list[list[int]]:
     return [sorted(g) for g in groups if g]
 
 
-class _LinesSideBySide:
-    """RapidOCR's recogniser as several single-threaded copies, each reading a share of the lines.
+#: A line the int8 recogniser reads with less confidence than this is read again by the float
+#: one. On clean cards the int8 and float readings of a line differ mostly below it.
+UNSURE_LINE = 0.9
+#: An image more than this share of whose lines the int8 recogniser is unsure of (a blurred,
+#: dim or glared card) is read again whole by the float recogniser, as without int8. Scans and
+#: clear photos have at most two such lines in thirty (a signature, a smudge).
+DOUBTFUL_SHARE = 0.1
 
-    A card's lines are short (48 px high, a few hundred wide): ONNX Runtime spreads one such
-    line over two cores poorly, while two copies reading different lines keep both busy, and
-    one copy's Python steps (resizing, CTC decoding) overlap the other's inference. Each line
-    is read exactly as one copy would read it alone, so the result does not depend on which
-    copy reads it.
+
+class _Recogniser:
+    """RapidOCR's recogniser as copies reading an image's lines side by side, int8 first.
+
+    ``sure`` are float copies, ``fast`` optional int8 copies (one per core each, or one each).
+
+    *Side by side.* A card's lines are short (48 px high, a few hundred wide): ONNX Runtime
+    spreads one such line over two cores poorly, while two single-threaded copies reading
+    different lines keep both busy, and one copy's Python steps (resizing, CTC decoding)
+    overlap the other's inference. Each line is read exactly as one copy would read it alone.
+
+    *Int8 first.* With ``fast`` copies, every line is read by them first; a line they are unsure
+    of (:data:`UNSURE_LINE`) is read again by the float copies, and when too many lines are
+    (:data:`DOUBTFUL_SHARE`), all of them are, so a doubtful image reads as with float only.
     """
 
-    def __init__(self, copies: Sequence[Any], min_width: float) -> None:
-        self._copies = list(copies)
+    def __init__(self, sure: Sequence[Any], fast: Sequence[Any], min_width: float) -> None:
+        self.sure = list(sure)
+        self.fast = list(fast)
         self._min_ratio = min_width / 48.0
-        self._pool = ThreadPoolExecutor(len(self._copies) - 1, thread_name_prefix="ktp-rec")
+        workers = max(len(self.sure), len(self.fast)) - 1
+        self._pool = ThreadPoolExecutor(workers, "ktp-rec") if workers > 0 else None
 
     def __call__(self, args: Any) -> Any:
-        imgs = [args.img] if isinstance(args.img, np.ndarray) else list(args.img)
+        if not self.fast:
+            return self._side_by_side(self.sure, args)
+        out = self._side_by_side(self.fast, args)
+        unsure = [i for i, score in enumerate(out.scores) if score < UNSURE_LINE]
+        if not unsure:
+            return out
+        if len(unsure) > DOUBTFUL_SHARE * len(out.scores):
+            return self._side_by_side(self.sure, args)
+        imgs = _images(args)
+        again = self._side_by_side(self.sure, replace(args, img=[imgs[i] for i in unsure]))
+        return _merged([again], [unsure], imgs, base=out)
+
+    def _side_by_side(self, copies: Sequence[Any], args: Any) -> Any:
+        imgs = _images(args)
         costs = [max(im.shape[1] / max(im.shape[0], 1), self._min_ratio) for im in imgs]
-        groups = share_lines(costs, len(self._copies))
-        if len(groups) < 2:
-            return self._copies[0](args)
+        groups = share_lines(costs, len(copies))
+        if len(groups) < 2 or self._pool is None:
+            return copies[0](args)
         jobs = [replace(args, img=[imgs[i] for i in g]) for g in groups]
-        rest = zip(self._copies[1:], jobs[1:], strict=False)
+        rest = zip(copies[1:], jobs[1:], strict=False)
         futures = [self._pool.submit(rec, job) for rec, job in rest]
-        outs = [self._copies[0](jobs[0]), *(f.result() for f in futures)]
+        outs = [copies[0](jobs[0]), *(f.result() for f in futures)]
         return _merged(outs, groups, imgs)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._copies[0], name)
+        return getattr(self.sure[0], name)
 
 
-def _merged(outs: Sequence[Any], groups: Sequence[Sequence[int]], imgs: list[Any]) -> Any:
-    """One recogniser output for ``imgs`` from the outputs of the groups that read them."""
+def _images(args: Any) -> list[Any]:
+    return [args.img] if isinstance(args.img, np.ndarray) else list(args.img)
+
+
+def _merged(
+    outs: Sequence[Any],
+    groups: Sequence[Sequence[int]],
+    imgs: list[Any],
+    *,
+    base: Any = None,
+) -> Any:
+    """One recogniser output for ``imgs``: ``outs[k]`` read the lines ``groups[k]``.
+
+    With ``base``, its readings are kept for the lines no group read again.
+    """
     n = len(imgs)
-    txts: list[Any] = [""] * n
-    scores: list[Any] = [0.0] * n
-    words: list[Any] = [None] * n
+    txts: list[Any] = list(base.txts) if base is not None else [""] * n
+    scores: list[Any] = list(base.scores) if base is not None else [0.0] * n
+    words: list[Any] = list(base.word_results) if base is not None else [None] * n
     for out, group in zip(outs, groups, strict=True):
         for j, i in enumerate(group):
             txts[i], scores[i], words[i] = out.txts[j], out.scores[j], out.word_results[j]
@@ -325,6 +367,9 @@ class RapidOcrEngine:
     the lines are read by that many single-threaded recogniser copies side by side (0: one per
     core, up to :data:`MAX_REC_COPIES`). A service that reads one card per core builds its
     engines with one thread each.
+
+    ``quantized`` reads lines with the int8 recogniser first (:mod:`ktp_ocr.ocr.quantized`),
+    the float one only where it is unsure: ``None`` does so where the CPU has VNNI.
     """
 
     name = "rapidocr"
@@ -336,6 +381,7 @@ class RapidOcrEngine:
         det_limit_side: int = DET_LIMIT_SIDE,
         fix_spaces: bool = True,
         latin_only: bool = True,
+        quantized: bool | None = None,
     ) -> None:
         self._fix_spaces = fix_spaces
         try:
@@ -371,15 +417,28 @@ class RapidOcrEngine:
         boxes = getattr(self._ocr, "cal_rec_boxes", None)
         if fix_spaces and hasattr(boxes, "cal_ocr_word_box"):
             self._ocr.cal_rec_boxes = _CharBoxesInCrop(boxes)  # type: ignore[assignment]
-        copies: list[Any] = [self._ocr._load_rec_model()]  # type: ignore[no-untyped-call]
+        first: Any = self._ocr._load_rec_model()  # type: ignore[no-untyped-call]
         cores = threads or min(os.cpu_count() or 1, MAX_REC_COPIES)
-        if cores > 1:
-            copies = [_single_threaded(copies[0]) for _ in range(cores)]
+        fast_model = self._int8_model(quantized, params.get("Rec.model_path"))
+        fast = [_copy(first, fast_model) for _ in range(cores)] if fast_model else []
+        # Behind int8 copies the float recogniser only reads what they are unsure of: one
+        # copy on all the cores is enough there, and saves memory.
+        sure = [first] if cores == 1 or fast else [_copy(first) for _ in range(cores)]
+        self.quantized = bool(fast)
         if fix_spaces:
-            for rec in copies:
+            for rec in (*sure, *fast):
                 _spaces_from_ctc(rec)
-        if len(copies) > 1:
-            self._ocr.text_rec = _LinesSideBySide(copies, REC_MIN_WIDTH)  # type: ignore[assignment]
+        if len(sure) > 1 or fast:
+            self._ocr.text_rec = _Recogniser(sure, fast, REC_MIN_WIDTH)  # type: ignore[assignment]
+
+    @staticmethod
+    def _int8_model(quantized: bool | None, latin: str | None) -> Path | None:
+        """The int8 recogniser to read with first, if wanted (None: where the CPU gains)."""
+        from ktp_ocr.ocr.quantized import int8_capable, int8_model
+
+        if latin is None or quantized is False or (quantized is None and not int8_capable()):
+            return None
+        return int8_model(Path(latin))
 
     def recognize(self, image: NDArray[np.uint8]) -> Sequence[OcrLine]:
         """Detect and read every text line of ``image`` (BGR)."""
@@ -417,11 +476,13 @@ class RapidOcrEngine:
         return results
 
 
-def _single_threaded(rec: Any) -> Any:
-    """A new copy of RapidOCR's recogniser ``rec`` whose ONNX session runs one thread."""
+def _copy(rec: Any, model_path: Path | None = None) -> Any:
+    """A new single-threaded copy of RapidOCR's recogniser ``rec`` (another model if given)."""
     cfg = copy.deepcopy(rec.cfg)
     cfg.engine_cfg.intra_op_num_threads = 1
     cfg.engine_cfg.inter_op_num_threads = 1
+    if model_path is not None:
+        cfg.model_path = str(model_path)
     return type(rec)(cfg)
 
 

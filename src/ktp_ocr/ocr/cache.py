@@ -1,0 +1,47 @@
+"""Where models derived from the shipped ones are kept, and how they are written.
+
+A derived model (the Latin-only recogniser, its int8 copy) is made once, from the wheel's own
+weights, and kept under a name keyed by everything it was made from, so a new wheel or a new
+recipe makes a new file. Files are written whole or not at all: parallel workers never see half
+a model.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def default_cache_dir() -> Path:
+    """``$KTP_MODEL_CACHE``, else ``$XDG_CACHE_HOME/ktp-ocr/models``, else ``~/.cache/...``."""
+    explicit = os.environ.get("KTP_MODEL_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ktp-ocr" / "models"
+
+
+def cache_folders(cache_dir: Path | None = None) -> list[Path]:
+    """Folders to keep derived models in, best first (the temp folder last)."""
+    first = cache_dir if cache_dir is not None else default_cache_dir()
+    return [first, Path(tempfile.gettempdir()) / "ktp-ocr-models"]
+
+
+def write_atomic(target: Path, write: Callable[[Path], object]) -> None:
+    """Make ``target`` by ``write(part)`` into a part file beside it, then rename it in place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".onnx.part")
+    os.close(fd)
+    part = Path(tmp)
+    try:
+        write(part)
+        part.chmod(0o644)
+        part.replace(target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,158 @@
+"""An int8 copy of the Latin recogniser, for CPUs that multiply 8-bit integers fast.
+
+Nearly all of the recogniser's arithmetic is in its wide pointwise convolutions. Quantised
+statically (8-bit activations, per-channel 8-bit weights), the recogniser runs in about 0.57 of
+its float time on a CPU with VNNI dot-product instructions (AVX-512 VNNI or AVX-VNNI); elsewhere
+ONNX Runtime's 8-bit kernels gain little and, without VNNI, can saturate, so the float model is
+kept there.
+
+The activation ranges the quantisation needs were measured once, on the recogniser's inputs
+while the reader read generated cards of a seed no benchmark uses, and are kept beside this
+module (``data/rec_int8_ranges.json``, ONNX Runtime's calibration-cache format;
+``scripts/calibrate_recogniser.py`` makes it again). The int8 copy is then derived from the
+Latin recogniser on first use, as that one is from the wheel's model: nothing is downloaded,
+and the file is keyed by the source model, the ranges and the ONNX Runtime version.
+
+An 8-bit reading is not always the float one. The engine therefore reads a line again with the
+float recogniser when the int8 one is unsure of it, and a whole image again when many of its
+lines are unsure (see :mod:`ktp_ocr.ocr.rapid`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import platform
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Final
+
+from ktp_ocr.ocr.cache import cache_folders, write_atomic
+
+__all__ = ["RANGES", "int8_capable", "int8_model"]
+
+log = logging.getLogger(__name__)
+
+#: Activation ranges of the Latin recogniser's convolutions (ONNX Runtime calibration cache).
+RANGES: Final = Path(__file__).parent / "data" / "rec_int8_ranges.json"
+#: CPU flags (``/proc/cpuinfo``) of the 8-bit dot-product instructions the int8 kernels need.
+VNNI_FLAGS: Final = frozenset({"avx512_vnni", "avx_vnni"})
+#: Fewest channels in and out of a pointwise convolution that is quantised.
+WIDE: Final = 192
+_RECIPE: Final = f"qoperator-pointwise-{WIDE}-u8s8-per-channel-2"
+
+
+def int8_capable(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether this CPU is an x86 with VNNI (where the int8 copy is measured to pay off)."""
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return False
+    try:
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    flags = {
+        flag
+        for line in text.splitlines()
+        if line.startswith("flags")
+        for flag in line.partition(":")[2].split()
+    }
+    return bool(VNNI_FLAGS & flags)
+
+
+def _key(source: Path, ranges: Path) -> str:
+    import onnxruntime
+
+    h = hashlib.sha256()
+    for path in (source, ranges):
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    h.update(f"{_RECIPE}|{onnxruntime.__version__}".encode())
+    return h.hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def _quiet_quantizer() -> Iterator[None]:
+    """Hold back the advice ONNX Runtime's quantiser logs on the root logger while it runs."""
+
+    def _not_quantizer(record: logging.LogRecord) -> bool:
+        return "onnxruntime" not in record.pathname.replace("\\", "/")
+
+    root = logging.getLogger()
+    root.addFilter(_not_quantizer)
+    try:
+        yield
+    finally:
+        root.removeFilter(_not_quantizer)
+
+
+def wide_pointwise(model: Any) -> list[str]:
+    """Names of ``model``'s pointwise convolutions with at least :data:`WIDE` channels each way.
+
+    These are the recogniser's wide layers, where nearly all its arithmetic is (about four
+    fifths). The narrow ones (the first stages, the squeeze-and-excitation bottlenecks, the
+    head) and the depthwise ones are left in float: they cost little, and quantised they
+    changed twice as many readings.
+    """
+    weights = {t.name: list(t.dims) for t in model.graph.initializer}
+    names = []
+    for node in model.graph.node:
+        dims = weights.get(node.input[1]) if node.op_type == "Conv" else None
+        groups = next((a.i for a in node.attribute if a.name == "group"), 1)
+        if dims and dims[2:] == [1, 1] and groups == 1 and min(dims[:2]) >= WIDE:
+            names.append(node.name)
+    return names
+
+
+def quantize(source: Path, ranges: Path, target: Path) -> None:
+    """Write ``source`` with its wide pointwise convolutions quantised to int8 with ``ranges``."""
+    import onnx
+    from onnxruntime.quantization import (
+        CalibrationMethod,
+        QuantFormat,
+        QuantType,
+        quantize_static,
+    )
+
+    nodes = wide_pointwise(onnx.load(str(source), load_external_data=False))
+    if not nodes:
+        raise ValueError("the recogniser has no wide pointwise convolutions to quantise")
+    with _quiet_quantizer():
+        quantize_static(
+            str(source),
+            str(target),
+            None,
+            quant_format=QuantFormat.QOperator,
+            op_types_to_quantize=["Conv"],
+            nodes_to_quantize=nodes,
+            per_channel=True,
+            activation_type=QuantType.QUInt8,
+            weight_type=QuantType.QInt8,
+            calibrate_method=CalibrationMethod.MinMax,
+            calibration_cache_path=ranges,
+        )
+
+
+def int8_model(source: Path, ranges: Path = RANGES, cache_dir: Path | None = None) -> Path | None:
+    """The int8 copy of ``source`` (made on first use), or None if it can't be made."""
+    try:
+        name = f"{source.stem}.int8-{_key(source, ranges)}.onnx"
+    except OSError as exc:
+        log.warning("int8 recogniser not made, model or ranges unreadable: %s", exc)
+        return None
+    for folder in cache_folders(cache_dir):
+        target = folder / name
+        if target.is_file():
+            return target
+        try:
+            write_atomic(target, lambda part: quantize(source, ranges, part))
+        except OSError as exc:
+            log.info("model cache %s not writable: %s", folder, exc)
+            continue
+        except (ValueError, RuntimeError, KeyError, TypeError) as exc:  # ranges not for it
+            log.warning("int8 recogniser not made: %s", exc)
+            return None
+        log.info("derived an int8 recogniser in %s", folder)
+        return target
+    return None
