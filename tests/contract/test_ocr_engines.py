@@ -424,18 +424,30 @@ def test_lines_read_side_by_side_read_as_one_copy_alone(rapid_engine) -> None:  
 
 
 @pytest.mark.engine
-def test_int8_recogniser_is_derived_once_from_the_latin_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize("weights", ["s8", "s7"])
+def test_int8_recogniser_is_derived_once_from_the_latin_one(tmp_path: Path, weights: str) -> None:
+    import onnx
+
     from ktp_ocr.ocr.latin import latin_model
     from ktp_ocr.ocr.quantized import int8_model
     from ktp_ocr.ocr.rapid import REC_MODEL
 
     latin = latin_model(_shipped(REC_MODEL), tmp_path)
     assert latin is not None
-    first = int8_model(latin, cache_dir=tmp_path)
-    assert first is not None and first.parent == tmp_path and ".int8-" in first.name
+    first = int8_model(latin, cache_dir=tmp_path, weights=weights)  # type: ignore[arg-type]
+    assert first is not None and first.parent == tmp_path and f".int8{weights}-" in first.name
     assert first.stat().st_size < latin.stat().st_size / 2  # 8-bit weights
+    quantized = [
+        t
+        for t in onnx.load(str(first)).graph.initializer
+        if t.name.endswith("_quantized") and len(t.dims) == 4
+    ]
+    assert {t.data_type for t in quantized} == {onnx.TensorProto.INT8}
+    largest = max(int(np.abs(onnx.numpy_helper.to_array(t).astype(int)).max()) for t in quantized)
+    assert largest == (127 if weights == "s8" else 64)  # 7 bits: no 16-bit sum saturates
     mtime = first.stat().st_mtime_ns
-    assert int8_model(latin, cache_dir=tmp_path) == first and first.stat().st_mtime_ns == mtime
+    again = int8_model(latin, cache_dir=tmp_path, weights=weights)  # type: ignore[arg-type]
+    assert again == first and first.stat().st_mtime_ns == mtime
     assert not list(tmp_path.glob("*.part"))
 
 
@@ -451,7 +463,7 @@ def test_ranges_that_do_not_fit_leave_the_float_recogniser(tmp_path: Path) -> No
     broken = tmp_path / "broken.json"
     broken.write_text('{"CLS": "nothing"}')
     assert int8_model(latin, broken, cache_dir=tmp_path) is None
-    assert not list(tmp_path.glob("*.int8-*"))
+    assert not list(tmp_path.glob("*.int8*"))
 
 
 @pytest.mark.engine

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ktp_ocr.ocr.rapid import SPACE_PROBABILITY, STOP_PROBABILITY, promote_spaces, promote_stops
+from ktp_ocr.ocr.ctc import SPACE_PROBABILITY, STOP_PROBABILITY, promote_spaces, promote_stops
 
 #: Classes: 0 blank, 1..26 A..Z, 27..36 digits, 37 the space, 38 the full stop, 39 a colon.
 CHARS = ["<blank>", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *"0123456789", " ", ".", ":"]

@@ -10,7 +10,7 @@ import pytest
 from rapidocr.ch_ppocr_rec.typings import TextRecInput, TextRecOutput
 
 from ktp_ocr.ocr import quantized
-from ktp_ocr.ocr.rapid import DOUBTFUL_SHARE, UNSURE_LINE, _Recogniser
+from ktp_ocr.ocr.recognisers import DOUBTFUL_SHARE, UNSURE_LINE, Recogniser
 
 
 class _Copy:
@@ -39,7 +39,7 @@ def _lines(*widths: int) -> TextRecInput:
 
 def test_float_copies_share_the_lines_and_keep_their_order() -> None:
     a, b = _Copy("f"), _Copy("f")
-    out = _Recogniser([a, b], [], 160)(_lines(900, 200, 300, 700))
+    out = Recogniser([a, b], [], 160)(_lines(900, 200, 300, 700))
     assert out.txts == ("f900", "f200", "f300", "f700")
     assert out.word_results == (("f", 900), ("f", 200), ("f", 300), ("f", 700))
     assert sorted(a.seen + b.seen) == [200, 300, 700, 900] and a.seen and b.seen
@@ -48,13 +48,13 @@ def test_float_copies_share_the_lines_and_keep_their_order() -> None:
 
 def test_int8_readings_stand_where_they_are_sure() -> None:
     sure, fast = _Copy("f"), _Copy("q")
-    out = _Recogniser([sure], [fast], 160)(_lines(*range(200, 220)))
+    out = Recogniser([sure], [fast], 160)(_lines(*range(200, 220)))
     assert all(t.startswith("q") for t in out.txts) and not sure.seen
 
 
 def test_an_unsure_line_is_read_again_by_the_float_copy() -> None:
     sure, fast = _Copy("f"), _Copy("q", {205: UNSURE_LINE - 0.01})
-    out = _Recogniser([sure], [fast], 160)(_lines(*range(200, 220)))
+    out = Recogniser([sure], [fast], 160)(_lines(*range(200, 220)))
     assert sure.seen == [205]
     assert out.txts[5] == "f205" and out.word_results[5] == ("f", 205)
     assert [t for i, t in enumerate(out.txts) if i != 5] == [
@@ -66,34 +66,36 @@ def test_a_doubtful_image_is_read_again_whole() -> None:
     widths = list(range(200, 220))
     unsure = widths[: int(DOUBTFUL_SHARE * len(widths)) + 1]
     sure, fast = _Copy("f"), _Copy("q", dict.fromkeys(unsure, 0.5))
-    out = _Recogniser([sure], [fast], 160)(_lines(*widths))
+    out = Recogniser([sure], [fast], 160)(_lines(*widths))
     assert out.txts == tuple(f"f{w}" for w in widths) and sorted(sure.seen) == widths
 
 
 def test_a_single_unsure_crop_is_read_by_the_float_copy() -> None:
     sure, fast = _Copy("f"), _Copy("q", {300: 0.4})
-    out = _Recogniser([sure], [fast], 160)(TextRecInput(img=np.zeros((48, 300, 3), np.uint8)))
+    out = Recogniser([sure], [fast], 160)(TextRecInput(img=np.zeros((48, 300, 3), np.uint8)))
     assert out.txts == ("f300",)
 
 
 @pytest.mark.parametrize(
-    ("machine", "flags", "capable"),
+    ("machine", "flags", "weights"),
     [
-        ("x86_64", "fpu avx2 avx512f avx512_vnni", True),
-        ("x86_64", "fpu avx2 avx_vnni", True),
-        ("x86_64", "fpu avx2 avx512f", False),
-        ("aarch64", "fp asimd asimddp", False),
+        ("x86_64", "fpu avx2 avx512f avx512_vnni", "s8"),
+        ("x86_64", "fpu avx2 avx_vnni", "s8"),
+        ("x86_64", "fpu sse4_2 avx avx2 avx512f", "s7"),  # no VNNI: 7-bit, never saturating
+        ("x86_64", "fpu sse4_2 avx", None),
+        ("aarch64", "fp asimd asimddp", None),
     ],
 )
-def test_int8_only_where_the_cpu_has_vnni(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, machine: str, flags: str, capable: bool
+def test_int8_weights_by_the_cpu(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, machine: str, flags: str, weights: str | None
 ) -> None:
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text(
         f"processor\t: 0\nflags\t\t: {flags}\n\nprocessor\t: 1\nflags\t\t: {flags}\n"
     )
     monkeypatch.setattr(quantized.platform, "machine", lambda: machine)
-    assert quantized.int8_capable(cpuinfo) is capable
+    assert quantized.int8_weights(cpuinfo) == weights
+    assert quantized.int8_capable(cpuinfo) is (weights is not None)
 
 
 def test_no_cpuinfo_means_no_int8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ktp_ocr.ocr.rapid import share_lines
+from ktp_ocr.ocr.recognisers import share_lines
 
 
 def test_lines_are_dealt_by_cost() -> None:

@@ -2,9 +2,11 @@
 
 Nearly all of the recogniser's arithmetic is in its wide pointwise convolutions. Quantised
 statically (8-bit activations, per-channel 8-bit weights), the recogniser runs in about 0.57 of
-its float time on a CPU with VNNI dot-product instructions (AVX-512 VNNI or AVX-VNNI); elsewhere
-ONNX Runtime's 8-bit kernels gain little and, without VNNI, can saturate, so the float model is
-kept there.
+its float time on a CPU with VNNI dot-product instructions (AVX-512 VNNI or AVX-VNNI). On an x86
+CPU with AVX2 but no VNNI, ONNX Runtime's 8-bit kernels add the products of two byte pairs in
+16 bits, which can saturate; there the weights are kept to 7 bits (ONNX Runtime's
+``reduce_range``: 255 x 64 x 2 fits in 16 bits), which still reads a card's lines in about 0.85
+of the float time. Elsewhere (no AVX2, or not x86) the float model alone reads.
 
 The activation ranges the quantisation needs were measured once, on the recogniser's inputs
 while the reader read generated cards of a seed no benchmark uses, and are kept beside this
@@ -15,7 +17,7 @@ and the file is keyed by the source model, the ranges and the ONNX Runtime versi
 
 An 8-bit reading is not always the float one. The engine therefore reads a line again with the
 float recogniser when the int8 one is unsure of it, and a whole image again when many of its
-lines are unsure (see :mod:`ktp_ocr.ocr.rapid`).
+lines are unsure (see :mod:`ktp_ocr.ocr.recognisers`).
 """
 
 from __future__ import annotations
@@ -26,41 +28,62 @@ import logging
 import platform
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from ktp_ocr.ocr.cache import cache_folders, write_atomic
 
-__all__ = ["RANGES", "int8_capable", "int8_model"]
+__all__ = ["RANGES", "int8_capable", "int8_model", "int8_weights", "quantize", "wide_pointwise"]
 
 log = logging.getLogger(__name__)
 
 #: Activation ranges of the Latin recogniser's convolutions (ONNX Runtime calibration cache).
 RANGES: Final = Path(__file__).parent / "data" / "rec_int8_ranges.json"
-#: CPU flags (``/proc/cpuinfo``) of the 8-bit dot-product instructions the int8 kernels need.
+#: CPU flags (``/proc/cpuinfo``) of the 8-bit dot-product instructions (signed weights).
 VNNI_FLAGS: Final = frozenset({"avx512_vnni", "avx_vnni"})
+#: CPU flag of the 256-bit integer instructions the 8-bit kernels use without VNNI.
+AVX2_FLAG: Final = "avx2"
 #: Fewest channels in and out of a pointwise convolution that is quantised.
 WIDE: Final = 192
-_RECIPE: Final = f"qoperator-pointwise-{WIDE}-u8s8-per-channel-2"
+#: Weights: signed 8-bit where VNNI multiplies them exactly, 7-bit elsewhere on AVX2.
+Weights = Literal["s8", "s7"]
 
 
-def int8_capable(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
-    """Whether this CPU is an x86 with VNNI (where the int8 copy is measured to pay off)."""
-    if platform.machine().lower() not in ("x86_64", "amd64"):
-        return False
+def _cpu_flags(cpuinfo: Path) -> set[str]:
     try:
         text = cpuinfo.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return False
-    flags = {
+        return set()
+    return {
         flag
         for line in text.splitlines()
         if line.startswith("flags")
         for flag in line.partition(":")[2].split()
     }
-    return bool(VNNI_FLAGS & flags)
 
 
-def _key(source: Path, ranges: Path) -> str:
+def int8_weights(cpuinfo: Path = Path("/proc/cpuinfo")) -> Weights | None:
+    """The int8 weights this CPU reads fastest without saturating, or None: keep to float.
+
+    ``s8`` on an x86 with VNNI, ``s7`` on one with AVX2 and no VNNI, None elsewhere.
+    """
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return None
+    flags = _cpu_flags(cpuinfo)
+    if VNNI_FLAGS & flags:
+        return "s8"
+    return "s7" if AVX2_FLAG in flags else None
+
+
+def int8_capable(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether this CPU is an x86 with VNNI or AVX2 (where the int8 copy pays off)."""
+    return int8_weights(cpuinfo) is not None
+
+
+def _recipe(weights: Weights) -> str:
+    return f"qoperator-pointwise-{WIDE}-u8{weights}-per-channel-2"
+
+
+def _key(source: Path, ranges: Path, weights: Weights) -> str:
     import onnxruntime
 
     h = hashlib.sha256()
@@ -68,7 +91,7 @@ def _key(source: Path, ranges: Path) -> str:
         with path.open("rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
                 h.update(block)
-    h.update(f"{_RECIPE}|{onnxruntime.__version__}".encode())
+    h.update(f"{_recipe(weights)}|{onnxruntime.__version__}".encode())
     return h.hexdigest()[:16]
 
 
@@ -105,8 +128,12 @@ def wide_pointwise(model: Any) -> list[str]:
     return names
 
 
-def quantize(source: Path, ranges: Path, target: Path) -> None:
-    """Write ``source`` with its wide pointwise convolutions quantised to int8 with ``ranges``."""
+def quantize(source: Path, ranges: Path, target: Path, weights: Weights = "s8") -> None:
+    """Write ``source`` with its wide pointwise convolutions quantised to int8 with ``ranges``.
+
+    ``weights`` are 8-bit integers per output channel, or 7-bit ones (``s7``, that no
+    product of two byte pairs overflows 16 bits).
+    """
     import onnx
     from onnxruntime.quantization import (
         CalibrationMethod,
@@ -129,15 +156,21 @@ def quantize(source: Path, ranges: Path, target: Path) -> None:
             per_channel=True,
             activation_type=QuantType.QUInt8,
             weight_type=QuantType.QInt8,
+            reduce_range=weights == "s7",
             calibrate_method=CalibrationMethod.MinMax,
             calibration_cache_path=ranges,
         )
 
 
-def int8_model(source: Path, ranges: Path = RANGES, cache_dir: Path | None = None) -> Path | None:
+def int8_model(
+    source: Path,
+    ranges: Path = RANGES,
+    cache_dir: Path | None = None,
+    weights: Weights = "s8",
+) -> Path | None:
     """The int8 copy of ``source`` (made on first use), or None if it can't be made."""
     try:
-        name = f"{source.stem}.int8-{_key(source, ranges)}.onnx"
+        name = f"{source.stem}.int8{weights}-{_key(source, ranges, weights)}.onnx"
     except OSError as exc:
         log.warning("int8 recogniser not made, model or ranges unreadable: %s", exc)
         return None
@@ -146,7 +179,7 @@ def int8_model(source: Path, ranges: Path = RANGES, cache_dir: Path | None = Non
         if target.is_file():
             return target
         try:
-            write_atomic(target, lambda part: quantize(source, ranges, part))
+            write_atomic(target, lambda part: quantize(source, ranges, part, weights))
         except OSError as exc:
             log.info("model cache %s not writable: %s", folder, exc)
             continue
