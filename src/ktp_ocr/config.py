@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     ocr_threads: int = Field(default=0, ge=0, description="0 = let the runtime decide")
     ocr_quantized: bool | None = Field(
         default=None,
-        description="RapidOCR: int8 recogniser first; unset = where the CPU has VNNI",
+        description="RapidOCR: int8 recogniser first; unset = where the CPU has VNNI or AVX2",
     )
     max_image_bytes: int = Field(default=40 * 1024 * 1024, gt=0, description="library / CLI")
     max_pixels: int = Field(default=40_000_000, gt=0)
