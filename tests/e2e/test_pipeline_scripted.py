@@ -293,7 +293,7 @@ def test_nik_contradicting_the_printed_birth_date_is_withheld(scan_cards, region
 def test_a_ktp_too_small_to_read_is_not_called_no_ktp(text: str, seen: bool, code: str) -> None:
     """Regression: a photo with the card a few hundred pixels wide, whose NIK or header could
     be read but no label, was refused as "not a KTP"."""
-    from ktp_ocr.pipeline import _Reading, _refusal
+    from ktp_ocr.pipeline.reader import _Reading, _refusal
 
     card = np.full((630, 1000, 3), 235, np.uint8)
     lines = [OcrLine("TOTAL BELANJA 25.000", BBox(100, 100, 600, 140), 0.95)] * 3
@@ -462,12 +462,12 @@ def test_a_value_too_faint_to_detect_is_read_as_one_line(scan_cards, region_repo
 
 
 def test_stretched_crops_span_the_full_range_and_blank_ones_stay() -> None:
-    from ktp_ocr.pipeline import _stretched
+    from ktp_ocr.pipeline.frames import stretched
 
     dim = np.full((20, 40, 3), 60, np.uint8)
     dim[5:15, 10:30] = 30  # faint ink on dark paper
-    out = _stretched(dim)
+    out = stretched(dim)
     assert out.min() == 0 and out.max() == 255
     assert out[10, 20, 0] < out[0, 0, 0]  # ink stays darker than paper
     blank = np.full((20, 40, 3), 200, np.uint8)
-    assert np.array_equal(_stretched(blank), blank)
+    assert np.array_equal(stretched(blank), blank)

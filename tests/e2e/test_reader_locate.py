@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from ktp_ocr.pipeline import Reader, _Timer
+from ktp_ocr.pipeline.reader import Reader, _Timer
 from ktp_ocr.synth import make_card, scenes
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]

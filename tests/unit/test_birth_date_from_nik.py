@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from ktp_ocr.fields.nik import parse_nik
-from ktp_ocr.pipeline import _birth_date_from_nik
+from ktp_ocr.pipeline.inference import birth_date_from_nik
 from ktp_ocr.types import FieldName, FieldValue, Sex
 
 NIK = "3171065306900001"  # born 13-06-1990, a woman
@@ -39,7 +39,7 @@ def _fields(
     ],
 )
 def test_digits_agreeing_with_the_nik_take_its_date(raw: str) -> None:
-    got = _birth_date_from_nik(_fields(raw), parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
+    got = birth_date_from_nik(_fields(raw), parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
     born = got[FieldName.TANGGAL_LAHIR]
     assert born.value == date(1990, 6, 13)
     assert "tanggal_lahir_from_nik" in born.issues
@@ -59,7 +59,7 @@ def test_digits_agreeing_with_the_nik_take_its_date(raw: str) -> None:
 )
 def test_no_date_from_the_nik_without_agreement(raw: str, changes: dict[str, object]) -> None:
     fields = _fields(raw, **changes)  # type: ignore[arg-type]
-    got = _birth_date_from_nik(fields, parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
+    got = birth_date_from_nik(fields, parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
     assert got[FieldName.TANGGAL_LAHIR] == fields[FieldName.TANGGAL_LAHIR]
 
 
@@ -73,7 +73,7 @@ def test_no_date_from_the_nik_without_agreement(raw: str, changes: dict[str, obj
 def test_a_date_read_only_after_mending_takes_the_niks(raw: str, value: date) -> None:
     """Regression: a misread date that still parsed contradicted a NIK read right, and the
     NIK was withheld."""
-    got = _birth_date_from_nik(_fields(raw, value=value), parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
+    got = birth_date_from_nik(_fields(raw, value=value), parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
     born = got[FieldName.TANGGAL_LAHIR]
     assert born.value == date(1990, 6, 13)
     assert "tanggal_lahir_from_nik" in born.issues
@@ -88,13 +88,13 @@ def test_a_date_read_only_after_mending_takes_the_niks(raw: str, value: date) ->
 )
 def test_a_date_read_otherwise_stays(raw: str, value: date) -> None:
     fields = _fields(raw, value=value)
-    got = _birth_date_from_nik(fields, parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
+    got = birth_date_from_nik(fields, parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
     assert got[FieldName.TANGGAL_LAHIR] == fields[FieldName.TANGGAL_LAHIR]
 
 
 def test_no_nik_no_date() -> None:
     fields = _fields("JAKARTA, 13-00-1900")
-    assert _birth_date_from_nik(fields, None) == fields  # type: ignore[arg-type]
+    assert birth_date_from_nik(fields, None) == fields  # type: ignore[arg-type]
 
 
 def test_the_date_s_first_words_leave_the_place() -> None:
@@ -104,7 +104,7 @@ def test_the_date_s_first_words_leave_the_place() -> None:
         **_fields(raw),
         FieldName.TEMPAT_LAHIR: FieldValue("JAKARTA SELATAN. 1306L", raw, 0.7),
     }
-    got = _birth_date_from_nik(fields, parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
+    got = birth_date_from_nik(fields, parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
     assert got[FieldName.TANGGAL_LAHIR].value == date(1990, 6, 13)
     place = got[FieldName.TEMPAT_LAHIR]
     assert (place.value, place.raw, place.confidence) == ("JAKARTA SELATAN", raw, 0.7)
@@ -113,6 +113,6 @@ def test_the_date_s_first_words_leave_the_place() -> None:
 def test_a_place_split_right_is_kept() -> None:
     raw = "JAKARTA, 13-00-1900"
     fields = {**_fields(raw), FieldName.TEMPAT_LAHIR: FieldValue("JAKARTA", raw, 0.7)}
-    got = _birth_date_from_nik(fields, parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
+    got = birth_date_from_nik(fields, parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
     assert got[FieldName.TANGGAL_LAHIR].value == date(1990, 6, 13)
     assert got[FieldName.TEMPAT_LAHIR] == fields[FieldName.TEMPAT_LAHIR]

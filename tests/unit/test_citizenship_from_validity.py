@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from ktp_ocr.pipeline import _citizenship_from_validity
+from ktp_ocr.pipeline.inference import citizenship_from_validity
 from ktp_ocr.types import SEUMUR_HIDUP, FieldName, FieldValue
 
 CODE = "kewarganegaraan_from_validity"
@@ -31,7 +31,7 @@ def _fields(
     ],
 )
 def test_a_card_valid_for_life_says_citizen(citizen: FieldValue[object]) -> None:
-    got = _citizenship_from_validity(_fields(citizen))[FieldName.KEWARGANEGARAAN]  # type: ignore[arg-type]
+    got = citizenship_from_validity(_fields(citizen))[FieldName.KEWARGANEGARAAN]  # type: ignore[arg-type]
     assert got.value == "WNI"
     assert CODE in got.issues
     assert got.confidence < 0.93
@@ -57,7 +57,7 @@ def test_nothing_inferred_without_a_sure_lifetime_card(
     citizen: FieldValue[object], valid: FieldValue[object] | None
 ) -> None:
     fields = _fields(citizen, valid)
-    assert _citizenship_from_validity(fields) == fields  # type: ignore[arg-type]
+    assert citizenship_from_validity(fields) == fields  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_an_unread_citizenship_on_a_card_read_unsurely_as_valid_for_life(
     valid: FieldValue[object],
 ) -> None:
     citizen = FieldValue(None, "N", 0.36, ("kewarganegaraan_unknown",))
-    got = _citizenship_from_validity(_fields(citizen, valid))[FieldName.KEWARGANEGARAAN]  # type: ignore[arg-type]
+    got = citizenship_from_validity(_fields(citizen, valid))[FieldName.KEWARGANEGARAAN]  # type: ignore[arg-type]
     assert got.value == "WNI"
     assert CODE in got.issues
     assert got.confidence < valid.confidence

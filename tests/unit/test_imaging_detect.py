@@ -280,17 +280,17 @@ def test_card_points_map_back_to_the_photo(start: int) -> None:
 
 
 def test_a_line_of_a_card_read_turned_maps_to_the_right_place() -> None:
-    from ktp_ocr.pipeline import _to_photo
+    from ktp_ocr.pipeline.frames import to_photo
     from ktp_ocr.types import BBox, OcrLine
 
     quad = np.array([[0, 0], [1000, 0], [1000, 630], [0, 630]], np.float64)
     back = card_to_image(quad, width=1000)
     h = round(1000 / ID1_ASPECT)
     line = OcrLine("NIK", BBox(10, 20, 110, 60), 0.9, ((10, 20), (110, 20), (110, 60), (10, 60)))
-    upright = _to_photo(line, back, 1000, h, turned=False)
-    turned = _to_photo(line, back, 1000, h, turned=True)
+    upright = to_photo(line, back, 1000, h, turned=False)
+    turned = to_photo(line, back, 1000, h, turned=True)
     assert upright is not None and turned is not None
     assert upright.box.x0 == pytest.approx(10, abs=1)
     assert turned.quad is not None and turned.quad[0][0] == pytest.approx(990, abs=1)
     assert turned.box.y1 == pytest.approx(630 - 20 * 630 / h, abs=1)
-    assert _to_photo(OcrLine("NIK", BBox(0, 0, 1, 1), 0.9), back, 1000, h, turned=False) is None
+    assert to_photo(OcrLine("NIK", BBox(0, 0, 1, 1), 0.9), back, 1000, h, turned=False) is None

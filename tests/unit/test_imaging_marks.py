@@ -11,12 +11,12 @@ import pytest
 
 from ktp_ocr.fields.parse import parse_fields
 from ktp_ocr.imaging.marks import BLOT_MIN_ASPECT, holds_no_letter, is_lone_dash
-from ktp_ocr.pipeline import (
+from ktp_ocr.pipeline.inference import (
     BLOT_CONFIDENCE,
     DASH_CONFIDENCE,
     NO_LETTER_CONFIDENCE,
-    _blood_dash,
-    _mark_no_letter,
+    blood_dash,
+    mark_no_letter,
 )
 from ktp_ocr.types import BBox, FieldName, RawField
 
@@ -114,7 +114,7 @@ def test_an_empty_blood_type_place_is_read_from_its_pixels(
     if mark is not None:
         cv2.rectangle(img, mark[:2], mark[2:], (20, 20, 20), -1)
     place = RawField("", BBox(0, 0, 90, 30), 0.0)
-    got = _blood_dash(img, {FieldName.GOLONGAN_DARAH: place})[FieldName.GOLONGAN_DARAH]
+    got = blood_dash(img, {FieldName.GOLONGAN_DARAH: place})[FieldName.GOLONGAN_DARAH]
     assert (got.text, got.confidence) == (("-", confidence) if confidence else ("", 0.0))
 
 
@@ -179,16 +179,16 @@ def test_no_answer_on_blank_paper_or_without_a_label_before_the_place() -> None:
 
 def test_an_empty_place_after_a_clear_label_is_the_dash_less_surely() -> None:
     place = RawField("", _PLACE, 0.0)
-    raw = _blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place}, _reads("rah :"))
+    raw = blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place}, _reads("rah :"))
     got = raw[FieldName.GOLONGAN_DARAH]
     assert (got.text, got.confidence) == ("-", NO_LETTER_CONFIDENCE)
     read = {FieldName.GOLONGAN_DARAH: place}
-    fields = _mark_no_letter(read, raw, parse_fields(raw, today=date(2026, 1, 1)))
+    fields = mark_no_letter(read, raw, parse_fields(raw, today=date(2026, 1, 1)))
     blood = fields[FieldName.GOLONGAN_DARAH]
     assert blood.value == "-"
     assert "golongan_darah_no_letter" in blood.issues
     assert blood.confidence < 0.8
-    letter = _blood_dash(_row("B"), {FieldName.GOLONGAN_DARAH: place}, _reads("rah : B"))
+    letter = blood_dash(_row("B"), {FieldName.GOLONGAN_DARAH: place}, _reads("rah : B"))
     assert letter[FieldName.GOLONGAN_DARAH].text == ""
 
 
@@ -197,23 +197,23 @@ def test_no_dash_inferred_where_the_row_reads_as_a_group(read: str) -> None:
     """Regression: a box drawn past an ``O`` the recogniser dropped put the place after the
     letter; the row read whole (``ah:0``) shows the group, so no ``-`` is inferred."""
     place = RawField("", _PLACE, 0.0)
-    got = _blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place}, _reads(read))
+    got = blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place}, _reads(read))
     assert got[FieldName.GOLONGAN_DARAH].text == ""
 
 
 def test_no_dash_inferred_without_a_way_to_read_the_row() -> None:
     """No reader, or one that reads nothing (a pool of engines that need detection)."""
     place = RawField("", _PLACE, 0.0)
-    got = _blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place})
+    got = blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place})
     assert got[FieldName.GOLONGAN_DARAH].text == ""
-    got = _blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place}, lambda crops: [])
+    got = blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place}, lambda crops: [])
     assert got[FieldName.GOLONGAN_DARAH].text == ""
 
 
 def test_a_dash_read_as_text_is_not_marked() -> None:
     """Only a ``-`` given from the pixels carries the issue, whatever its confidence."""
     read = {FieldName.GOLONGAN_DARAH: RawField("-", _PLACE, NO_LETTER_CONFIDENCE)}
-    fields = _mark_no_letter(read, read, parse_fields(read, today=date(2026, 1, 1)))
+    fields = mark_no_letter(read, read, parse_fields(read, today=date(2026, 1, 1)))
     assert fields[FieldName.GOLONGAN_DARAH].issues == ()
 
 
@@ -231,5 +231,5 @@ def test_a_blood_group_printed_further_along_is_not_taken_for_a_faded_dash(
         cv2.putText(card, "O", (letter_x, 29), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (30, 30, 30), 2)
     place = RawField("", BBox(580, 5, 650, 35), 0.0)
     raw = {FieldName.GOLONGAN_DARAH: place}
-    got = _blood_dash(card, raw, _reads("Darah :"))[FieldName.GOLONGAN_DARAH]
+    got = blood_dash(card, raw, _reads("Darah :"))[FieldName.GOLONGAN_DARAH]
     assert (got.text == "-") is dash

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from ktp_ocr.pipeline import _validity_from_birthday
+from ktp_ocr.pipeline.inference import validity_from_birthday
 from ktp_ocr.types import FieldName, FieldValue
 
 BORN = date(1990, 9, 4)
@@ -21,7 +21,7 @@ def _fields(raw: str, *, born: date | None = BORN) -> dict[FieldName, FieldValue
 
 @pytest.mark.parametrize("raw", ["04-00 2017", "Hingga 04-00-2017", "O4-00-2O17", "04-19-2017"])
 def test_the_birthday_completes_an_impossible_month(raw: str) -> None:
-    got = _validity_from_birthday(_fields(raw))[FieldName.BERLAKU_HINGGA]  # type: ignore[arg-type]
+    got = validity_from_birthday(_fields(raw))[FieldName.BERLAKU_HINGGA]  # type: ignore[arg-type]
     assert got.value == date(2017, 9, 4)
     assert "berlaku_hingga_from_birthday" in got.issues
     assert got.confidence < 0.88
@@ -40,10 +40,10 @@ def test_the_birthday_completes_an_impossible_month(raw: str) -> None:
 )
 def test_no_completion_without_the_birthday(raw: str, born: date | None) -> None:
     fields = _fields(raw, born=born)
-    assert _validity_from_birthday(fields) == fields  # type: ignore[arg-type]
+    assert validity_from_birthday(fields) == fields  # type: ignore[arg-type]
 
 
 def test_a_date_read_is_left_alone() -> None:
     fields = _fields("04-00-2017")
     fields[FieldName.BERLAKU_HINGGA] = FieldValue(date(2017, 9, 4), "04-09-2017", 0.9)
-    assert _validity_from_birthday(fields) == fields  # type: ignore[arg-type]
+    assert validity_from_birthday(fields) == fields  # type: ignore[arg-type]

@@ -19,18 +19,14 @@ from typing import Any
 import cv2
 import numpy as np
 from numpy.typing import NDArray
-from rapidfuzz.distance import Levenshtein
 
 from ktp_ocr import layout
 from ktp_ocr.checks import check_card, score_card
 from ktp_ocr.config import Settings
 from ktp_ocr.errors import CardNotFound, ImageTooLarge, InputError, UnreadableCard
-from ktp_ocr.fields.dates import format_date, parse_birth_place_date, split_place_date
-from ktp_ocr.fields.enums import WNA, WNI, parse_blood_type
-from ktp_ocr.fields.invalid import InvalidField
+from ktp_ocr.fields.dates import parse_birth_place_date
 from ktp_ocr.fields.nik import InvalidNik, format_nik, mask_nik, parse_nik, read_nik
 from ktp_ocr.fields.parse import parse_fields, read_field
-from ktp_ocr.fields.repair import to_digits
 from ktp_ocr.fields.text import lowered
 from ktp_ocr.fields.vocab import load_vocabulary
 from ktp_ocr.imaging.deskew import (
@@ -42,14 +38,42 @@ from ktp_ocr.imaging.deskew import (
 )
 from ktp_ocr.imaging.detect import find_card
 from ktp_ocr.imaging.load import load_image, to_bgr
-from ktp_ocr.imaging.marks import BLOT_MIN_ASPECT, DASH_MIN_ASPECT, holds_no_letter, is_lone_dash
 from ktp_ocr.imaging.quality import assess
 from ktp_ocr.ocr import OcrEngine, create_engine
 from ktp_ocr.ocr.regionread import NikRegionReader
+from ktp_ocr.pipeline.frames import (
+    band,
+    card_width,
+    full_quad,
+    image_size,
+    left_edge,
+    placed,
+    quad_area,
+    resized,
+    stretched,
+    to_photo,
+)
+from ktp_ocr.pipeline.inference import (
+    CONTRADICTIONS,
+    UNSURE_TEXT,
+    VALUE_SPAN,
+    birth_date_from_nik,
+    blood_dash,
+    citizenship_from_validity,
+    contradicted,
+    failed_checks,
+    field_text,
+    less_sure,
+    mark_no_letter,
+    same_style,
+    sex_from_nik,
+    validity_from_birthday,
+    with_issue,
+    withhold_nik,
+)
 from ktp_ocr.regions import RegionRepository
 from ktp_ocr.types import (
     CARD_FIELDS,
-    SEUMUR_HIDUP,
     BBox,
     FieldName,
     FieldValue,
@@ -77,8 +101,6 @@ MIN_LABELS = 3
 #: A reading with at least this many distinct labels (of 14) is taken as the whole card; with
 #: fewer, the next candidate (the whole image) is also tried and the better reading kept.
 GOOD_LABELS = 9
-#: Confidence of a blood type read as a lone dash from the pixels (no text was recognised).
-DASH_CONFIDENCE = 0.8
 #: Share of the photo's height and width each of the four tiles of the last locating look
 #: covers (they overlap, so a card across the middle is whole in one of them) ...
 TILE_SHARE = 0.6
@@ -87,12 +109,6 @@ LOCATE_TILE_SIDE = 1100
 #: A card placed again from its own reading is read again when a corner moves this share of
 #: its width.
 REFINE_MIN_SHIFT = 0.04
-#: An unreadable birth date is the NIK's when at least this many of its digits were read ...
-NIK_DATE_MIN_DIGITS = 4
-#: ... and they match the NIK's date (its first digits, when cut short) at least this well.
-NIK_DATE_AGREEMENT = 0.75
-#: A birth date as the card prints it: two-digit day and month, four-digit year.
-_AS_PRINTED = re.compile(r"\s*\d{2}\s*-\s*\d{2}\s*-\s*\d{4}\s*")
 #: Sizes a line is read again at (the NIK and birth date when they disagree, a missing value) ...
 REREAD_SCALES = (0.75, 1.5, 2.0)
 #: ... cut with this share of its height around it.
@@ -109,21 +125,6 @@ REREAD_FIELDS = (
     FieldName.KEWARGANEGARAAN,
     FieldName.BERLAKU_HINGGA,
 )
-#: Where a value no text was read for is looked for: from the value column's left edge, this
-#: share of the card's width (short of the photo column).
-VALUE_SPAN = 0.32
-#: ... and when it is only a blot at the dash's place (blur rounded it; nothing letter-sized).
-BLOT_CONFIDENCE = 0.6
-#: ... and when its place shows print but nothing as tall as a letter (the bar faded away).
-NO_LETTER_CONFIDENCE = 0.4
-#: ... looking for letters this many more text heights past the place, and reading the row
-#: from this many before it.
-NO_LETTER_REACH = 2.0
-NO_LETTER_BACK = 1.5
-#: Confidence factor of fields placed by their content because no label could be read.
-CONTENT_CONFIDENCE = 0.85
-#: A card whose text reads with a mean confidence under this is unreadable, not "not a KTP".
-UNSURE_TEXT = 0.8
 #: A NIK read with one of these issues (or not read) gets a second opinion. Repaired but
 #: unambiguous readings do not: on the benchmark a wider trigger doubled the time per card and
 #: changed no NIK.
@@ -259,7 +260,7 @@ class Reader:
         """
         h, w = reading.card.shape[:2]
         back = card_to_image(np.asarray(quad, np.float64), width=CARD_WIDTH)
-        lines = [_to_photo(line, back, w, h, reading.turned) for line in reading.lines]
+        lines = [to_photo(line, back, w, h, reading.turned) for line in reading.lines]
         found = layout.card_from_text([line for line in lines if line is not None])
         if found is None:
             return None
@@ -288,8 +289,8 @@ class Reader:
             for y0 in (0, h - th):
                 for x0 in (0, w - tw):
                     k = LOCATE_TILE_SIDE / max(th, tw)
-                    tile = _resized(image[y0 : y0 + th, x0 : x0 + tw], k)
-                    lines.extend(_placed(line, k, x0, y0) for line in self.engine.recognize(tile))
+                    tile = resized(image[y0 : y0 + th, x0 : x0 + tw], k)
+                    lines.extend(placed(line, k, x0, y0) for line in self.engine.recognize(tile))
         found = layout.card_from_text(lines)
         corners = None if found is None else np.array(found[0], dtype=np.float32)
         return corners, _ktp_evidence(lines)
@@ -323,25 +324,25 @@ class Reader:
             if best is None:
                 h, w = pixels.shape[:2]
                 whole = pixels if w >= h else np.ascontiguousarray(np.rot90(pixels))
-                best = self._read_quad(whole, _full_quad(whole), timer)
+                best = self._read_quad(whole, full_quad(whole), timer)
         if quad is not None and (by_text or _cut_short(best)):
             refined = self._refined(pixels, best, quad, timer)
             if refined is not None:
                 best, quad = refined
         fraction = (
-            None if quad is None else _quad_area(quad) / float(pixels.shape[0] * pixels.shape[1])
+            None if quad is None else quad_area(quad) / float(pixels.shape[0] * pixels.shape[1])
         )
         by_content = (
             best.labels < MIN_LABELS
-            and layout.rows_labelled(best.lines, _size(best.card)) < MIN_LABELS
+            and layout.rows_labelled(best.lines, image_size(best.card)) < MIN_LABELS
         )
         with timer.stage("layout"):
             assign = layout.assign_by_content if by_content else layout.assign
-            raw = assign(best.lines, _size(best.card))
+            raw = assign(best.lines, image_size(best.card))
         if by_content and not raw:
             raise _refusal(best, fraction, seen_ktp=seen_ktp)
         with timer.stage("quality"):
-            quality = assess(best.card, card_fraction=fraction, source_width=_width(quad))
+            quality = assess(best.card, card_fraction=fraction, source_width=card_width(quad))
         return self._interpret(
             best, raw, quality, timer, quad, keep_card_image, by_content=by_content
         )
@@ -367,12 +368,12 @@ class Reader:
         h, w = reading.card.shape[:2]
         with timer.stage("layout"):
             read_crops = getattr(self.engine, "recognize_crops", None)
-            read, raw = raw, _blood_dash(reading.card, raw, read_crops)
+            read, raw = raw, blood_dash(reading.card, raw, read_crops)
         with timer.stage("fields"):
             fields = parse_fields(raw, today=self.today, region_known=self._region_known())
-            fields = _mark_no_letter(read, raw, fields)
+            fields = mark_no_letter(read, raw, fields)
             if by_content:
-                fields = {name: _less_sure(fv) for name, fv in fields.items()}
+                fields = {name: less_sure(fv) for name, fv in fields.items()}
         if self.nik_reader is not None:
             with timer.stage("nik_second_opinion"):
                 fields = self._second_opinion(reading.card, raw, fields)
@@ -380,28 +381,28 @@ class Reader:
         if any(fields[name].value is None for name in REREAD_FIELDS):
             with timer.stage("reread"):
                 fields = self._reread_values(reading, raw, fields, nik)
-        fields = _sex_from_nik(_birth_date_from_nik(fields, nik), nik)
-        fields = _citizenship_from_validity(_validity_from_birthday(fields))
+        fields = sex_from_nik(birth_date_from_nik(fields, nik), nik)
+        fields = citizenship_from_validity(validity_from_birthday(fields))
         _refuse_if_hopeless(fields, quality)
         with timer.stage("regions"):
             matches, fields = self._match_regions(fields, nik)
             fields = self._snap_birthplace(fields)
         with timer.stage("checks"):
             checks = check_card(fields, nik, matches, today=self.today)
-        if _contradicted(checks) and nik is not None:
+        if contradicted(checks) and nik is not None:
             with timer.stage("reread"):
                 settled = self._settle_birth_date(reading.card, raw, fields, nik, checks)
             if settled is not None:
                 fields = settled
                 checks = check_card(fields, nik, matches, today=self.today)
         with timer.stage("checks"):
-            if _contradicted(checks):
-                fields, nik = _withhold_nik(fields), None
+            if contradicted(checks):
+                fields, nik = withhold_nik(fields), None
             score = score_card(fields, checks)
         issues = tuple(
             sorted(
                 {code for fv in fields.values() for code in fv.issues}
-                | _failed(checks)
+                | failed_checks(checks)
                 | ({"labels_unreadable"} if by_content else set())
             )
         )
@@ -476,7 +477,7 @@ class Reader:
             if main.value == digits:
                 agreed = replace(main, confidence=max(main.confidence, line.confidence))
                 return {**fields, FieldName.NIK: agreed}
-            return {**fields, FieldName.NIK: _with_issue(main, "nik_engines_disagree")}
+            return {**fields, FieldName.NIK: with_issue(main, "nik_engines_disagree")}
         second = read_nik(
             line.text,
             confidence=line.confidence,
@@ -510,22 +511,24 @@ class Reader:
         if x1 - x0 < 4 or y1 - y0 < 4:
             return
         crop = card[y0:y1, x0:x1]
-        looks = [crop, _stretched(crop)] if stretch else [crop]
+        looks = [crop, stretched(crop)] if stretch else [crop]
         seen = False
         for look in looks:
             for scale in REREAD_SCALES:
                 middle, reach = (box.cy - y0) * scale, box.height * scale / 2
-                found = self.engine.recognize(_resized(look, scale))
-                row = sorted((ln for ln in found if abs(ln.box.cy - middle) <= reach), key=_left)
+                found = self.engine.recognize(resized(look, scale))
+                row = sorted(
+                    (ln for ln in found if abs(ln.box.cy - middle) <= reach), key=left_edge
+                )
                 if row:
                     seen = True
                     yield " ".join(ln.text for ln in row), min(ln.confidence for ln in row)
         read_crops = getattr(self.engine, "recognize_crops", None)
         if not seen and read_crops is not None:
             # Too faint for the detector at any size: the row itself, read as one line.
-            band = _band(card, box, x0, x1)
-            if band is not None:
-                yield from read_crops([band])
+            row_band = band(card, box, x0, x1)
+            if row_band is not None:
+                yield from read_crops([row_band])
 
     def _reread_values(
         self,
@@ -581,7 +584,7 @@ class Reader:
         """
         born = fields[FieldName.TANGGAL_LAHIR]
         nik_box = raw[FieldName.NIK].box if FieldName.NIK in raw else None
-        only_date = _failed(checks) & CONTRADICTIONS == {"nik_birthdate_match"}
+        only_date = failed_checks(checks) & CONTRADICTIONS == {"nik_birthdate_match"}
         if not only_date or born.box is None or nik_box is None:
             return None
         digits = [re.sub(r"\D", "", text) for text, _ in self._reread(card, nik_box)]
@@ -617,7 +620,7 @@ class Reader:
             return fields
         name, code = found
         confidence = current.confidence if code == RESPACED else lowered(current.confidence)
-        fixed = _with_issue(current, code, value=name, confidence=confidence)
+        fixed = with_issue(current, code, value=name, confidence=confidence)
         return {**fields, FieldName.TEMPAT_LAHIR: fixed}
 
     def _match_regions(
@@ -630,10 +633,10 @@ class Reader:
         matches = match_card(
             self.regions,
             nik_district=nik.district_code if nik else None,
-            provinsi=_text(fields, FieldName.PROVINSI),
-            kabupaten_kota=_text(fields, FieldName.KABUPATEN_KOTA),
-            kecamatan=_text(fields, FieldName.KECAMATAN),
-            kelurahan_desa=_text(fields, FieldName.KELURAHAN_DESA),
+            provinsi=field_text(fields, FieldName.PROVINSI),
+            kabupaten_kota=field_text(fields, FieldName.KABUPATEN_KOTA),
+            kecamatan=field_text(fields, FieldName.KECAMATAN),
+            kelurahan_desa=field_text(fields, FieldName.KELURAHAN_DESA),
         )
         snapped = dict(fields)
         for match in matches:
@@ -647,201 +650,9 @@ class Reader:
                 and current.value is not None
             ):
                 official = card_name(match.region)
-                if official != current.value and _same_style(current.value, official, name):
-                    snapped[name] = _with_issue(current, "snapped_to_region", value=official)
+                if official != current.value and same_style(current.value, official, name):
+                    snapped[name] = with_issue(current, "snapped_to_region", value=official)
         return tuple(matches), snapped
-
-
-def _same_style(printed: str, official: str, name: FieldName) -> bool:
-    """Only snap when the official form keeps the card's KOTA/KABUPATEN wording.
-
-    The wording is looked for without spaces: OCR glues it to the name (``KOTATEGAL``) or
-    breaks it up (``K A B UPATEN``).
-    """
-    if name is not FieldName.KABUPATEN_KOTA:
-        return True
-    return printed.replace(" ", "").startswith(official.split(" ")[0])
-
-
-def _text(fields: Mapping[FieldName, FieldValue[Any]], name: FieldName) -> str | None:
-    fv = fields.get(name)
-    return None if fv is None or fv.value is None else str(fv.value)
-
-
-def _failed(checks: Sequence[Any]) -> set[str]:
-    return {c.code for c in checks if c.passed is False}
-
-
-def _inferred(
-    fields: dict[FieldName, FieldValue[Any]],
-    name: FieldName,
-    value: object,
-    confidence: float,
-    code: str,
-) -> dict[FieldName, FieldValue[Any]]:
-    """``fields`` with ``name`` given a value inferred from other fields: less sure, said so."""
-    fv = fields[name]
-    taken = replace(fv, value=value, confidence=lowered(confidence, 2), issues=(*fv.issues, code))
-    return {**fields, name: taken}
-
-
-def _birth_date_from_nik(
-    fields: dict[FieldName, FieldValue[Any]], nik: Nik | None
-) -> dict[FieldName, FieldValue[Any]]:
-    """A misread printed birth date taken from a sure NIK whose date its digits agree with.
-
-    ``06 06 20`` (the year cut off) or ``13-00-1900`` under a NIK born on 13-06-1990: the digits
-    read match the NIK's date closely, the date itself does not parse. So too a date that parses
-    only after mending, not printed as a card prints it (``150S-1954`` for 15-09-1984, a digit
-    dropped in ``4-10-1993`` for 14-10-1993), when it is not the NIK's. The NIK's date is taken,
-    less surely and said so (``tanggal_lahir_from_nik``); digits that do not agree leave the
-    date as it was, and the cross checks then judge the NIK.
-    """
-    born, read = fields[FieldName.TANGGAL_LAHIR], fields[FieldName.NIK]
-    sex = fields[FieldName.JENIS_KELAMIN].value
-    if nik is None or read.confidence < UNSURE_TEXT or read.issues:
-        return fields
-    text = split_place_date(born.raw)[1]
-    if born.value is not None and (born.value == nik.birth_date or _AS_PRINTED.fullmatch(text)):
-        return fields
-    if sex is not None and str(sex) != nik.sex.value:
-        return fields
-    printed = format_date(nik.birth_date).replace("-", "")
-    readings = [
-        (_agreement(digits, printed), place)
-        for digits, place in _date_digits(born.raw, text)
-        if len(digits) >= NIK_DATE_MIN_DIGITS
-    ]
-    agreement, place = max(readings, key=lambda r: r[0], default=(0.0, None))
-    if agreement < NIK_DATE_AGREEMENT:
-        return fields
-    fields = _inferred(
-        fields, FieldName.TANGGAL_LAHIR, nik.birth_date, read.confidence, "tanggal_lahir_from_nik"
-    )
-    before = fields.get(FieldName.TEMPAT_LAHIR)
-    if place is None or before is None or before.value is None:
-        return fields
-    # The date's first words had stayed with the place (``SELATAN. 251L``): the place is what
-    # stands before them.
-    again = parse_birth_place_date(place, confidence=before.confidence)[0]
-    if again.value is None:
-        return fields
-    return {**fields, FieldName.TEMPAT_LAHIR: replace(before, value=again.value)}
-
-
-def _agreement(digits: str, printed: str) -> float:
-    """How alike two date digit strings are: whole (a digit dropped) or the start (cut off)."""
-    return max(
-        Levenshtein.normalized_similarity(digits, printed),
-        Levenshtein.normalized_similarity(digits, printed[: len(digits)]),
-    )
-
-
-def _date_digits(raw: str, date_part: str) -> list[tuple[str, str | None]]:
-    """The digits a misread birth date holds, each with the place text that stands before them.
-
-    First the digits of its date part (the place as split: None). The date part starts where
-    the date's digits do, so a day read with a letter for a digit (``SELATAN. 251L 2008``) stays
-    with the place; so the digits of the raw text's tail follow, the run of last words that are
-    mostly digits (look-alikes read as digits), with the text before that run, when the run
-    holds more than the date part.
-    """
-    words = raw.split()
-    start = len(words)
-    while start > 0:
-        core = re.sub(r"[^0-9A-Za-z]", "", words[start - 1])
-        if not core or 2 * sum(ch.isdigit() for ch in core) < len(core):
-            break
-        start -= 1
-    found: list[tuple[str, str | None]] = [(re.sub(r"\D", "", to_digits(date_part)), None)]
-    tail = re.sub(r"\D", "", to_digits(" ".join(words[start:])))
-    if tail != found[0][0]:
-        found.append((tail, " ".join(words[:start])))
-    return found
-
-
-def _sex_from_nik(
-    fields: dict[FieldName, FieldValue[Any]], nik: Nik | None
-) -> dict[FieldName, FieldValue[Any]]:
-    """An unreadable printed sex taken from a sure NIK the printed birth date bears out.
-
-    The NIK encodes the holder's sex (40 added to the birth day for a woman). It is taken when
-    the NIK was read without an issue and the birth date printed on the card is the NIK's: six
-    of its digits confirmed by a separate print. Less sure than a printed sex, and said so
-    (``jenis_kelamin_from_nik``).
-    """
-    sex, read = fields[FieldName.JENIS_KELAMIN], fields[FieldName.NIK]
-    born = fields[FieldName.TANGGAL_LAHIR]
-    if nik is None or sex.value is not None or read.confidence < UNSURE_TEXT or read.issues:
-        return fields
-    if born.value != nik.birth_date or "tanggal_lahir_from_nik" in born.issues:
-        return fields
-    return _inferred(
-        fields, FieldName.JENIS_KELAMIN, nik.sex, read.confidence, "jenis_kelamin_from_nik"
-    )
-
-
-#: A validity date's day, month and year in its digits (digit look-alikes read as digits).
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\D+(\d{1,2})\D+((?:19|20)\d\d)")
-
-
-def _validity_from_birthday(
-    fields: dict[FieldName, FieldValue[Any]],
-) -> dict[FieldName, FieldValue[Any]]:
-    """An impossible validity date (``04-00-2017``) completed from the holder's birthday.
-
-    A KTP that is not valid for life runs to the holder's birthday in its last year. When the
-    month read is no month but the day read is the birthday's, the month is the birthday's
-    (``berlaku_hingga_from_birthday``, less sure).
-    """
-    valid, born = fields[FieldName.BERLAKU_HINGGA], fields[FieldName.TANGGAL_LAHIR].value
-    if valid.value is not None or not isinstance(born, date):
-        return fields
-    found = _DAY_MONTH_YEAR.search(to_digits(valid.raw))
-    if found is None:
-        return fields
-    day, month, year = (int(part) for part in found.groups())
-    if 1 <= month <= 12 or day != born.day:
-        return fields
-    try:
-        value = born.replace(year=year)
-    except ValueError:  # born on 29 February
-        return fields
-    return _inferred(
-        fields, FieldName.BERLAKU_HINGGA, value, valid.confidence, "berlaku_hingga_from_birthday"
-    )
-
-
-def _citizenship_from_validity(
-    fields: dict[FieldName, FieldValue[Any]],
-) -> dict[FieldName, FieldValue[Any]]:
-    """An unread citizenship, or a bare ``WNA`` read unsurely, on a card valid for life: ``WNI``.
-
-    By law (UU 24/2013, article 64) a KTP-el is valid for life only for a citizen; a foreign
-    resident's card runs to the end of the residence permit, a date. So a validity read as
-    ``SEUMUR HIDUP`` says the holder is ``WNI``, given less surely and said so
-    (``kewarganegaraan_from_validity``):
-
-    - when the citizenship could not be read at all. A validity is only ever ``SEUMUR HIDUP``
-      when its text holds no date's digits and most of the phrase's letters (see
-      :func:`~ktp_ocr.fields.dates.read_validity`), so even a blurred reading of it
-      (``BEUMUR HOUR``, read again or unsure) rules out a foreigner's dated card;
-    - when it was read only as an unsure ``WNA`` with no nationality after it (``WIa``, ``wna``
-      for a blurred ``WNI``), and the validity was read surely: two doubtful readings do not
-      overrule each other.
-
-    A sure ``WNA``, or one followed by a nationality, is kept as read.
-    """
-    citizen, valid = fields[FieldName.KEWARGANEGARAAN], fields[FieldName.BERLAKU_HINGGA]
-    if valid.value != SEUMUR_HIDUP:
-        return fields
-    sure = valid.confidence >= UNSURE_TEXT and not valid.issues
-    unsure_foreign = sure and citizen.value == WNA and citizen.confidence < UNSURE_TEXT
-    if citizen.value is not None and not unsure_foreign:
-        return fields
-    return _inferred(
-        fields, FieldName.KEWARGANEGARAAN, WNI, valid.confidence, "kewarganegaraan_from_validity"
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -854,7 +665,7 @@ class _ValuePlaces:
 
     @classmethod
     def of(cls, reading: _Reading, raw: Mapping[FieldName, RawField]) -> _ValuePlaces:
-        size = _size(reading.card)
+        size = image_size(reading.card)
         starts = sorted(
             field.box.x0
             for name, field in raw.items()
@@ -906,67 +717,6 @@ def _cut_short(reading: _Reading) -> bool:
     h, w = reading.card.shape[:2]
     last = layout.last_row(reading.lines, (w, h))
     return last is not None and last[0] + last[1] / 2 > h
-
-
-def _to_photo(
-    line: OcrLine, back: NDArray[np.float64], w: int, h: int, turned: bool
-) -> OcrLine | None:
-    """A line of the flattened card (``w`` x ``h``, read turned or not) in the photo's pixels."""
-    if line.quad is None:
-        return None
-    pts = np.array(line.quad, dtype=np.float64)
-    if turned:
-        pts = np.array([w, h], dtype=np.float64) - pts
-    mapped = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), back).reshape(-1, 2)
-    quad = tuple((float(x), float(y)) for x, y in mapped)
-    xs, ys = mapped[:, 0], mapped[:, 1]
-    box = BBox(float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
-    return OcrLine(line.text, box, line.confidence, quad)  # type: ignore[arg-type]
-
-
-def _placed(line: OcrLine, scale: float, dx: float, dy: float) -> OcrLine:
-    """A line read in a tile resized by ``scale``, in the coordinates of the whole picture."""
-    quad = line.quad
-    if quad is not None:
-        quad = tuple((x / scale + dx, y / scale + dy) for x, y in quad)  # type: ignore[assignment]
-    return OcrLine(line.text, line.box.scaled(1 / scale).translated(dx, dy), line.confidence, quad)
-
-
-def _resized(image: NDArray[np.uint8], scale: float) -> NDArray[np.uint8]:
-    """``image`` scaled by ``scale`` (area sampling down, cubic up), contiguous for an engine."""
-    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-    sized = cv2.resize(image, None, fx=scale, fy=scale, interpolation=interpolation)
-    return np.ascontiguousarray(sized)
-
-
-def _band(card: NDArray[np.uint8], box: BBox, x0: int, x1: int) -> NDArray[np.uint8] | None:
-    """The rows of ``box`` between columns ``x0`` and ``x1``, to read as one line.
-
-    None when that is under 4 pixels either way.
-    """
-    band = card[max(int(box.y0), 0) : min(int(box.y1) + 1, card.shape[0]), x0:x1]
-    if band.shape[0] < 4 or band.shape[1] < 4:
-        return None
-    return np.ascontiguousarray(band)
-
-
-def _stretched(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
-    """``image`` with its darkest and lightest percent taken to black and white.
-
-    For a second look at a faint value on a dim card; a crop with almost no contrast (blank
-    paper) is left as it is.
-    """
-    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    lo, hi = (float(v) for v in np.percentile(grey, (1, 99)))
-    if hi - lo < 8:
-        return image
-    out = (image.astype(np.float32) - lo) * (255.0 / (hi - lo))
-    stretched: NDArray[np.uint8] = np.clip(out, 0, 255).astype(np.uint8)
-    return stretched
-
-
-def _left(line: OcrLine) -> float:
-    return line.box.x0
 
 
 def _decoded_nik(fv: FieldValue[Any] | None, today: date) -> Nik | None:
@@ -1054,127 +804,6 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         message = f"Cannot read {path.name}: {exc.strerror}."
         raise InputError(message, code="file_unreadable") from exc
-
-
-#: Checks whose failure means the NIK and the printed fields cannot both be right.
-CONTRADICTIONS = frozenset({"nik_birthdate_match", "nik_sex_match"})
-
-
-def _contradicted(checks: Sequence[Any]) -> bool:
-    return any(c.code in CONTRADICTIONS and c.passed is False for c in checks)
-
-
-def _withhold_nik(fields: dict[FieldName, FieldValue[Any]]) -> dict[FieldName, FieldValue[Any]]:
-    """A NIK that contradicts the printed birth date or sex is not returned as read.
-
-    One of the two readings is wrong and nothing says which: a wrong NIK is the worst error a
-    KYC reader can make, so the NIK is withheld (its raw text stays for the record).
-    """
-    withheld = _with_issue(fields[FieldName.NIK], "nik_contradicts_card", value=None)
-    return {**fields, FieldName.NIK: withheld}
-
-
-def _blood_dash(
-    card: NDArray[np.uint8],
-    raw: dict[FieldName, RawField],
-    read_crops: Callable[[Sequence[NDArray[np.uint8]]], list[tuple[str, float]]] | None = None,
-) -> dict[FieldName, RawField]:
-    """An empty blood type whose place shows one short bar is the printed ``-``.
-
-    A blot there, with nothing as tall as a letter, is the dash too, less sure: a blood group
-    is a letter, and blur rounds a short bar off before it loses a letter. When even the blot
-    has faded, the ``-`` is inferred, least sure, if nothing as tall as the label's letters
-    stands from the place to :data:`NO_LETTER_REACH` text heights past it, and ``read_crops``
-    (reading the row from before the place as one line) reads no blood group there either: a
-    box drawn past a letter the recogniser dropped puts the place after that letter.
-    """
-    blood = raw.get(FieldName.GOLONGAN_DARAH)
-    if blood is None or blood.text or blood.box is None:
-        return raw
-    for aspect, confidence in (
-        (DASH_MIN_ASPECT, DASH_CONFIDENCE),
-        (BLOT_MIN_ASPECT, BLOT_CONFIDENCE),
-    ):
-        if is_lone_dash(card, blood.box, blood.box.height, min_aspect=aspect):
-            return {**raw, FieldName.GOLONGAN_DARAH: RawField("-", blood.box, confidence)}
-    if read_crops is None:
-        return raw
-    w = card.shape[1]
-    box = blood.box
-    reach = min(box.x1 + NO_LETTER_REACH * box.height, layout.PHOTO_COLUMN_X * w)
-    wide = BBox(box.x0, box.y0, max(box.x1, reach), box.y1)
-    if not holds_no_letter(card, wide, box.height):
-        return raw
-    x0 = max(int(box.x0 - NO_LETTER_BACK * box.height), 0)
-    row = _band(card, box, x0, min(int(wide.x1) + 1, w))
-    if row is None:
-        return raw
-    read = read_crops([row])
-    if not read:  # an engine that cannot read a line undetected (a pool of Tesseracts)
-        return raw
-    if any(_is_blood_group(token) for token in re.findall(r"[A-Za-z0-9+]+", read[0][0])):
-        return raw
-    return {**raw, FieldName.GOLONGAN_DARAH: RawField("-", box, NO_LETTER_CONFIDENCE)}
-
-
-def _is_blood_group(token: str) -> bool:
-    try:
-        return parse_blood_type(token) != "-"
-    except InvalidField:
-        return False
-
-
-def _mark_no_letter(
-    read: Mapping[FieldName, RawField],
-    raw: Mapping[FieldName, RawField],
-    fields: dict[FieldName, FieldValue[Any]],
-) -> dict[FieldName, FieldValue[Any]]:
-    """Say so when :func:`_blood_dash` gave the ``-`` because no letter was at its place.
-
-    ``read`` is the text before it looked at the pixels, ``raw`` after.
-    """
-    before, after = read.get(FieldName.GOLONGAN_DARAH), raw.get(FieldName.GOLONGAN_DARAH)
-    fv = fields.get(FieldName.GOLONGAN_DARAH)
-    if before is None or before.text or after is None or fv is None:
-        return fields
-    if after.confidence != NO_LETTER_CONFIDENCE:
-        return fields
-    return {**fields, FieldName.GOLONGAN_DARAH: _with_issue(fv, "golongan_darah_no_letter")}
-
-
-def _with_issue(fv: FieldValue[Any], code: str, **changes: Any) -> FieldValue[Any]:
-    """``fv`` with one more issue code (and any other attributes changed)."""
-    return replace(fv, issues=(*fv.issues, code), **changes)
-
-
-def _less_sure(fv: FieldValue[Any]) -> FieldValue[Any]:
-    """A field placed by its content alone (no label read): less sure than a labelled one."""
-    if fv.value is None:
-        return fv
-    return replace(fv, confidence=fv.confidence * CONTENT_CONFIDENCE)
-
-
-def _width(quad: Any) -> float | None:
-    """The card's width in source pixels (mean of its long sides), from its corners."""
-    if quad is None:
-        return None
-    q = np.asarray(quad, dtype=np.float64).reshape(4, 2)
-    return float((np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2)
-
-
-def _size(image: NDArray[np.uint8]) -> tuple[float, float]:
-    return float(image.shape[1]), float(image.shape[0])
-
-
-def _full_quad(image: NDArray[np.uint8]) -> NDArray[np.float32]:
-    h, w = image.shape[:2]
-    return np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
-
-
-def _quad_area(quad: Any) -> float:
-    pts = np.asarray(quad, dtype=np.float64).reshape(4, 2)
-    x, y = pts[:, 0], pts[:, 1]
-    return float(abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) / 2)
 
 
 def engine_options(settings: Settings) -> dict[str, object]:

@@ -1,0 +1,26 @@
+"""The reader: decode -> find card -> flatten -> OCR -> layout -> fields -> regions -> checks.
+
+Only :mod:`ktp_ocr.pipeline.reader` knows the order of the stages; each stage is a function
+tested on its own. :mod:`~ktp_ocr.pipeline.inference` holds what the reader infers across
+fields, :mod:`~ktp_ocr.pipeline.frames` the geometry between the photo, the card and its crops.
+"""
+
+from ktp_ocr.pipeline.reader import (
+    CARD_WIDTH,
+    ImageInput,
+    Limits,
+    Reader,
+    build_reader,
+    engine_options,
+    read_ktp,
+)
+
+__all__ = [
+    "CARD_WIDTH",
+    "ImageInput",
+    "Limits",
+    "Reader",
+    "build_reader",
+    "engine_options",
+    "read_ktp",
+]
