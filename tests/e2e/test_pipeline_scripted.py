@@ -293,12 +293,13 @@ def test_nik_contradicting_the_printed_birth_date_is_withheld(scan_cards, region
 def test_a_ktp_too_small_to_read_is_not_called_no_ktp(text: str, seen: bool, code: str) -> None:
     """Regression: a photo with the card a few hundred pixels wide, whose NIK or header could
     be read but no label, was refused as "not a KTP"."""
-    from ktp_ocr.pipeline.reader import _Reading, _refusal
+    from ktp_ocr.pipeline.reading import Reading
+    from ktp_ocr.pipeline.refusal import refusal
 
     card = np.full((630, 1000, 3), 235, np.uint8)
     lines = [OcrLine("TOTAL BELANJA 25.000", BBox(100, 100, 600, 140), 0.95)] * 3
     lines.append(OcrLine(text, BBox(100, 300, 600, 340), 0.9))
-    error = _refusal(_Reading(card, lines, 0), None, seen_ktp=seen)
+    error = refusal(Reading(card, lines, 0), None, seen_ktp=seen)
     assert isinstance(error, (CardNotFound, UnreadableCard)) and error.code == code
 
 

@@ -8,7 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from ktp_ocr.pipeline.reader import Reader, _Timer
+from ktp_ocr.pipeline.reader import Reader
+from ktp_ocr.pipeline.reading import Timer
 from ktp_ocr.synth import make_card, scenes
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
@@ -27,10 +28,10 @@ def test_a_small_card_in_a_large_photo_is_found_in_its_quarter(rapid_engine, reg
     photo[y : y + small.shape[0], x : x + small.shape[1]] = small
     reader = Reader(rapid_engine, region_repo)
 
-    located, _ = reader._locate_by_text(photo, _Timer())
+    located, _ = reader._locate_by_text(photo, Timer())
     assert located is None  # one look at the whole photo does not see it
 
-    corners, seen = reader._locate_in_tiles(photo, _Timer())
+    corners, seen = reader._locate_in_tiles(photo, Timer())
     assert seen
     assert corners is not None
     quad = np.asarray(corners)

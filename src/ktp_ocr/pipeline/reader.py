@@ -6,11 +6,7 @@ Only this module knows the order of the stages; each stage is a function tested 
 from __future__ import annotations
 
 import logging
-import re
-import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -23,12 +19,10 @@ from numpy.typing import NDArray
 from ktp_ocr import layout
 from ktp_ocr.checks import check_card, score_card
 from ktp_ocr.config import Settings
-from ktp_ocr.errors import CardNotFound, ImageTooLarge, InputError, UnreadableCard
-from ktp_ocr.fields.dates import parse_birth_place_date
-from ktp_ocr.fields.nik import InvalidNik, format_nik, mask_nik, parse_nik, read_nik
-from ktp_ocr.fields.parse import parse_fields, read_field
+from ktp_ocr.errors import ImageTooLarge, InputError
+from ktp_ocr.fields.nik import InvalidNik, mask_nik, parse_nik, read_nik
+from ktp_ocr.fields.parse import parse_fields
 from ktp_ocr.fields.text import lowered
-from ktp_ocr.fields.vocab import load_vocabulary
 from ktp_ocr.imaging.deskew import (
     card_to_image,
     orientation_hint,
@@ -42,21 +36,15 @@ from ktp_ocr.imaging.quality import assess
 from ktp_ocr.ocr import OcrEngine, create_engine
 from ktp_ocr.ocr.regionread import NikRegionReader
 from ktp_ocr.pipeline.frames import (
-    band,
     card_width,
     full_quad,
     image_size,
-    left_edge,
     placed,
     quad_area,
     resized,
-    stretched,
     to_photo,
 )
 from ktp_ocr.pipeline.inference import (
-    CONTRADICTIONS,
-    UNSURE_TEXT,
-    VALUE_SPAN,
     birth_date_from_nik,
     blood_dash,
     citizenship_from_validity,
@@ -71,10 +59,11 @@ from ktp_ocr.pipeline.inference import (
     with_issue,
     withhold_nik,
 )
+from ktp_ocr.pipeline.reading import Reading, Timer
+from ktp_ocr.pipeline.refusal import MIN_LABELS, ktp_evidence, refusal, refuse_if_hopeless
+from ktp_ocr.pipeline.rereads import REREAD_FIELDS, missing_values, settle_birth_date
 from ktp_ocr.regions import RegionRepository
 from ktp_ocr.types import (
-    CARD_FIELDS,
-    BBox,
     FieldName,
     FieldValue,
     KtpCard,
@@ -96,8 +85,6 @@ CARD_WIDTH = 1000
 LOCATE_SIDE = 1600
 #: Text turned further than this from level is read again after turning the picture upright.
 TURNED_TEXT_DEGREES = 30.0
-#: A reading with fewer distinct labels than this is not taken to be an upright KTP.
-MIN_LABELS = 3
 #: A reading with at least this many distinct labels (of 14) is taken as the whole card; with
 #: fewer, the next candidate (the whole image) is also tried and the better reading kept.
 GOOD_LABELS = 9
@@ -109,22 +96,6 @@ LOCATE_TILE_SIDE = 1100
 #: A card placed again from its own reading is read again when a corner moves this share of
 #: its width.
 REFINE_MIN_SHIFT = 0.04
-#: Sizes a line is read again at (the NIK and birth date when they disagree, a missing value) ...
-REREAD_SCALES = (0.75, 1.5, 2.0)
-#: ... cut with this share of its height around it.
-REREAD_PAD = 0.4
-#: Values read again from the card when missing or unreadable: each has a closed vocabulary or
-#: a strict format, so a reading is taken only when it parses.
-REREAD_FIELDS = (
-    FieldName.TANGGAL_LAHIR,
-    FieldName.JENIS_KELAMIN,
-    FieldName.RT_RW,
-    FieldName.AGAMA,
-    FieldName.STATUS_PERKAWINAN,
-    FieldName.PEKERJAAN,
-    FieldName.KEWARGANEGARAAN,
-    FieldName.BERLAKU_HINGGA,
-)
 #: A NIK read with one of these issues (or not read) gets a second opinion. Repaired but
 #: unambiguous readings do not: on the benchmark a wider trigger doubled the time per card and
 #: changed no NIK.
@@ -140,27 +111,6 @@ class Limits:
 
     max_bytes: int = 40 * 1024 * 1024
     max_pixels: int = 40_000_000
-
-
-class _Timer:
-    def __init__(self) -> None:
-        self.ms: dict[str, float] = {}
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.ms[name] = self.ms.get(name, 0.0) + (time.perf_counter() - start) * 1000
-
-
-@dataclass(frozen=True, slots=True)
-class _Reading:
-    card: NDArray[np.uint8]
-    lines: Sequence[OcrLine]
-    labels: int
-    turned: bool = False  # the flattened card was read turned 180 degrees
 
 
 class Reader:
@@ -195,13 +145,11 @@ class Reader:
             )
         return to_bgr(image)
 
-    def _ocr(self, card: NDArray[np.uint8]) -> _Reading:
+    def _ocr(self, card: NDArray[np.uint8]) -> Reading:
         lines = self.engine.recognize(card)
-        return _Reading(card, lines, layout.label_count(lines))
+        return Reading(card, lines, layout.label_count(lines))
 
-    def _read_upright(
-        self, card: NDArray[np.uint8], timer: _Timer, *, hint: bool = True
-    ) -> _Reading:
+    def _read_upright(self, card: NDArray[np.uint8], timer: Timer, *, hint: bool = True) -> Reading:
         """OCR the card the way up the hint says (when ``hint``).
 
         When the reading looks partial, the card is read once more turned 180 degrees and the
@@ -217,7 +165,7 @@ class Reader:
             other = replace(self._ocr(rotate180(first)), turned=not turned)
         return other if other.labels > reading.labels else reading
 
-    def _locate_by_text(self, image: NDArray[np.uint8], timer: _Timer) -> tuple[Any, bool]:
+    def _locate_by_text(self, image: NDArray[np.uint8], timer: Timer) -> tuple[Any, bool]:
         """The card's corners from its block of text (or None), and whether a KTP was seen.
 
         A KTP is seen when its NIK or header was read, even if too little to place the card.
@@ -230,7 +178,7 @@ class Reader:
         small = image if scale == 1.0 else cv2.resize(image, (round(w * scale), round(h * scale)))
         with timer.stage("locate"):
             lines = self.engine.recognize(np.ascontiguousarray(small))
-        seen = _ktp_evidence(lines)
+        seen = ktp_evidence(lines)
         found = layout.card_from_text(lines)
         if found is None:
             return None, seen
@@ -249,8 +197,8 @@ class Reader:
         return (located / scale).astype(np.float32), seen
 
     def _refined(
-        self, image: NDArray[np.uint8], reading: _Reading, quad: Any, timer: _Timer
-    ) -> tuple[_Reading, Any] | None:
+        self, image: NDArray[np.uint8], reading: Reading, quad: Any, timer: Timer
+    ) -> tuple[Reading, Any] | None:
         """The card placed again from its own reading, and read there, when that moves it.
 
         A card placed from the few lines of a look at the whole photo can be cut short (rows
@@ -275,7 +223,7 @@ class Reader:
         better = again.labels > reading.labels or again.labels == reading.labels >= MIN_LABELS
         return (again, corners) if better else None
 
-    def _locate_in_tiles(self, image: NDArray[np.uint8], timer: _Timer) -> tuple[Any, bool]:
+    def _locate_in_tiles(self, image: NDArray[np.uint8], timer: Timer) -> tuple[Any, bool]:
         """The card's corners from its text read in overlapping quarters of the photo, or None.
 
         The last try before a refusal: a card a few hundred pixels wide in a large photo has
@@ -293,16 +241,16 @@ class Reader:
                     lines.extend(placed(line, k, x0, y0) for line in self.engine.recognize(tile))
         found = layout.card_from_text(lines)
         corners = None if found is None else np.array(found[0], dtype=np.float32)
-        return corners, _ktp_evidence(lines)
+        return corners, ktp_evidence(lines)
 
     def read(self, image: ImageInput, *, keep_card_image: bool = False) -> ReadResult:
         """Read one card. Raises an :class:`~ktp_ocr.errors.InputError` subclass when it can't."""
-        timer = _Timer()
+        timer = Timer()
         with timer.stage("decode"):
             pixels = self._decode(image)
         with timer.stage("detect"):
             found = find_card(pixels)
-        best: _Reading | None = None
+        best: Reading | None = None
         quad: Any = None
         seen_ktp = False
         by_text = False  # the card was placed from its text, not from its outline
@@ -340,7 +288,7 @@ class Reader:
             assign = layout.assign_by_content if by_content else layout.assign
             raw = assign(best.lines, image_size(best.card))
         if by_content and not raw:
-            raise _refusal(best, fraction, seen_ktp=seen_ktp)
+            raise refusal(best, fraction, seen_ktp=seen_ktp)
         with timer.stage("quality"):
             quality = assess(best.card, card_fraction=fraction, source_width=card_width(quad))
         return self._interpret(
@@ -348,18 +296,18 @@ class Reader:
         )
 
     def _read_quad(
-        self, image: NDArray[np.uint8], quad: Any, timer: _Timer, *, hint: bool = True
-    ) -> _Reading:
+        self, image: NDArray[np.uint8], quad: Any, timer: Timer, *, hint: bool = True
+    ) -> Reading:
         with timer.stage("warp"):
             card = warp_card(image, quad, width=CARD_WIDTH)
         return self._read_upright(card, timer, hint=hint)
 
     def _interpret(
         self,
-        reading: _Reading,
+        reading: Reading,
         raw: dict[FieldName, RawField],
         quality: tuple[QualityVerdict, ...],
-        timer: _Timer,
+        timer: Timer,
         quad: Any,
         keep_card_image: bool,
         *,
@@ -380,10 +328,10 @@ class Reader:
         nik = _decoded_nik(fields.get(FieldName.NIK), self.today)
         if any(fields[name].value is None for name in REREAD_FIELDS):
             with timer.stage("reread"):
-                fields = self._reread_values(reading, raw, fields, nik)
+                fields = missing_values(self.engine, reading, raw, fields, nik)
         fields = sex_from_nik(birth_date_from_nik(fields, nik), nik)
         fields = citizenship_from_validity(validity_from_birthday(fields))
-        _refuse_if_hopeless(fields, quality)
+        refuse_if_hopeless(fields, quality)
         with timer.stage("regions"):
             matches, fields = self._match_regions(fields, nik)
             fields = self._snap_birthplace(fields)
@@ -391,7 +339,7 @@ class Reader:
             checks = check_card(fields, nik, matches, today=self.today)
         if contradicted(checks) and nik is not None:
             with timer.stage("reread"):
-                settled = self._settle_birth_date(reading.card, raw, fields, nik, checks)
+                settled = settle_birth_date(self.engine, reading.card, raw, fields, nik, checks)
             if settled is not None:
                 fields = settled
                 checks = check_card(fields, nik, matches, today=self.today)
@@ -494,114 +442,6 @@ class Reader:
         )
         return {**fields, FieldName.NIK: chosen}
 
-    def _reread(
-        self, card: NDArray[np.uint8], box: BBox, *, stretch: bool = False
-    ) -> Iterator[tuple[str, float]]:
-        """The line in ``box`` read again at other sizes: text and confidence per reading.
-
-        Only what lies on the box's line counts (text of the rows above and below is cut into
-        the crop's margins). With ``stretch``, each size is also read with the crop's contrast
-        stretched (a faint value on a dim card). When nothing was found at any size, the row
-        itself is read as one line, without detection, if the engine can.
-        """
-        pad = box.height * REREAD_PAD
-        h, w = card.shape[:2]
-        x0, y0 = max(int(box.x0 - pad), 0), max(int(box.y0 - pad), 0)
-        x1, y1 = min(int(box.x1 + pad), w), min(int(box.y1 + pad), h)
-        if x1 - x0 < 4 or y1 - y0 < 4:
-            return
-        crop = card[y0:y1, x0:x1]
-        looks = [crop, stretched(crop)] if stretch else [crop]
-        seen = False
-        for look in looks:
-            for scale in REREAD_SCALES:
-                middle, reach = (box.cy - y0) * scale, box.height * scale / 2
-                found = self.engine.recognize(resized(look, scale))
-                row = sorted(
-                    (ln for ln in found if abs(ln.box.cy - middle) <= reach), key=left_edge
-                )
-                if row:
-                    seen = True
-                    yield " ".join(ln.text for ln in row), min(ln.confidence for ln in row)
-        read_crops = getattr(self.engine, "recognize_crops", None)
-        if not seen and read_crops is not None:
-            # Too faint for the detector at any size: the row itself, read as one line.
-            row_band = band(card, box, x0, x1)
-            if row_band is not None:
-                yield from read_crops([row_band])
-
-    def _reread_values(
-        self,
-        reading: _Reading,
-        raw: Mapping[FieldName, RawField],
-        fields: dict[FieldName, FieldValue[Any]],
-        nik: Nik | None,
-    ) -> dict[FieldName, FieldValue[Any]]:
-        """Missing or unreadable values of :data:`REREAD_FIELDS` read again at other sizes.
-
-        On a dim or blurred card the detector misses short, faint values (``WNI``, ``ISLAM``)
-        and a blurred one may read as no word of its vocabulary. Each such value's place (its
-        text's box, or where the labels put its row) is read again; the value most readings
-        that parse agree on is taken, less sure, marked ``<field>_reread``. With a NIK read,
-        a birth date or sex is taken only when it agrees with the NIK's: a second look at a
-        blurred date must not outvote the NIK (see :meth:`_settle_birth_date`).
-        """
-        out = dict(fields)
-        places = _ValuePlaces.of(reading, raw)
-        for name in REREAD_FIELDS:
-            current = fields[name]
-            if current.value is not None:
-                continue
-            # Its text's box first (a value read wrong), then where its row puts it (a value
-            # not seen, or its text was only label words).
-            boxes = [current.box if current.raw.strip() else None, places.box(name)]
-            for box in dict.fromkeys(b for b in boxes if b is not None):
-                taken = _agreed(name, self._reread(reading.card, box, stretch=True), nik)
-                if taken is not None:
-                    out[name] = replace(
-                        taken,
-                        confidence=lowered(taken.confidence),
-                        issues=(*taken.issues, f"{name.value}_reread"),
-                        box=box,
-                    )
-                    break
-        return out
-
-    def _settle_birth_date(
-        self,
-        card: NDArray[np.uint8],
-        raw: Mapping[FieldName, RawField],
-        fields: dict[FieldName, FieldValue[Any]],
-        nik: Nik,
-        checks: Sequence[Any],
-    ) -> dict[FieldName, FieldValue[Any]] | None:
-        """The printed birth date read again when it alone contradicts the NIK, or None.
-
-        Both lines are read again at other sizes. The NIK stands only if every reading of it
-        gives the same digits, and the birth date is taken only from a reading that agrees with
-        it: two lines read alike, so a blurred date digit does not cost a NIK read right.
-        Otherwise nothing says which reading is wrong, and the NIK is withheld.
-        """
-        born = fields[FieldName.TANGGAL_LAHIR]
-        nik_box = raw[FieldName.NIK].box if FieldName.NIK in raw else None
-        only_date = failed_checks(checks) & CONTRADICTIONS == {"nik_birthdate_match"}
-        if not only_date or born.box is None or nik_box is None:
-            return None
-        digits = [re.sub(r"\D", "", text) for text, _ in self._reread(card, nik_box)]
-        if not digits or any(d != format_nik(nik) for d in digits):
-            return None
-        for text, _ in self._reread(card, born.box):
-            again = parse_birth_place_date(text, confidence=born.confidence)[1]
-            if again.value == nik.birth_date:
-                issues = (*born.issues, "tanggal_lahir_reread")
-                return {
-                    **fields,
-                    FieldName.TANGGAL_LAHIR: replace(
-                        born, value=again.value, confidence=lowered(born.confidence), issues=issues
-                    ),
-                }
-        return None
-
     def _snap_birthplace(
         self, fields: dict[FieldName, FieldValue[Any]]
     ) -> dict[FieldName, FieldValue[Any]]:
@@ -655,64 +495,7 @@ class Reader:
         return tuple(matches), snapped
 
 
-@dataclass(frozen=True, slots=True)
-class _ValuePlaces:
-    """Where the values of a card's rows are printed: each row's line and the value column."""
-
-    rows: Mapping[FieldName, tuple[float, float]]
-    left: float | None
-    right: float
-
-    @classmethod
-    def of(cls, reading: _Reading, raw: Mapping[FieldName, RawField]) -> _ValuePlaces:
-        size = image_size(reading.card)
-        starts = sorted(
-            field.box.x0
-            for name, field in raw.items()
-            if name in layout.ROW_ORDER and field.box is not None and field.text.strip()
-        )
-        left = starts[len(starts) // 2] if len(starts) >= 2 else None
-        return cls(layout.row_places(reading.lines, size), left, size[0])
-
-    def box(self, name: FieldName) -> BBox | None:
-        """The place of ``name``'s value (the birth date's is its row's), or None."""
-        row = self.rows.get(FieldName.TEMPAT_LAHIR if name is FieldName.TANGGAL_LAHIR else name)
-        if row is None or self.left is None:
-            return None
-        cy, h = row
-        right = min(self.left + VALUE_SPAN * self.right, layout.PHOTO_COLUMN_X * self.right)
-        if right <= self.left:
-            return None
-        return BBox(self.left - h / 2, cy - h / 2, right, cy + h / 2)
-
-
-def _agreed(
-    name: FieldName, readings: Iterable[tuple[str, float]], nik: Nik | None
-) -> FieldValue[Any] | None:
-    """The value most readings of ``name`` that parse agree on (the surest on a tie), or None.
-
-    An occupation counts only when it is one of the registry's (any text parses as free text);
-    a birth date or sex only when it is the NIK's, if there is one.
-    """
-    parsed = [read_field(name, text, confidence=confidence) for text, confidence in readings]
-    listed = load_vocabulary(name.value).values if name is FieldName.PEKERJAAN else None
-    must: object = None
-    if nik is not None:
-        must = {FieldName.TANGGAL_LAHIR: nik.birth_date, FieldName.JENIS_KELAMIN: nik.sex}.get(name)
-    valid = [
-        fv
-        for fv in parsed
-        if fv.value is not None
-        and (listed is None or fv.value in listed)
-        and (must is None or fv.value == must)
-    ]
-    if not valid:
-        return None
-    votes = Counter(fv.value for fv in valid)
-    return max(valid, key=lambda fv: (votes[fv.value], fv.confidence))
-
-
-def _cut_short(reading: _Reading) -> bool:
+def _cut_short(reading: Reading) -> bool:
     """Whether the card's last labelled row lies (partly) below the flattened card."""
     h, w = reading.card.shape[:2]
     last = layout.last_row(reading.lines, (w, h))
@@ -731,66 +514,6 @@ def _decoded_nik(fv: FieldValue[Any] | None, today: date) -> Nik | None:
 def _card_from_fields(fields: Mapping[FieldName, FieldValue[Any]]) -> KtpCard:
     values = {name.value: fv.value for name, fv in fields.items() if fv.value is not None}
     return KtpCard(**values)
-
-
-def _refuse_if_hopeless(
-    fields: Mapping[FieldName, FieldValue[Any]], quality: Sequence[QualityVerdict]
-) -> None:
-    """Refuse with the quality reason when the image is bad and almost nothing was read."""
-    rejects = [v for v in quality if v.severity == "reject"]
-    if not rejects:
-        return
-    read = sum(1 for name in CARD_FIELDS if (fv := fields.get(name)) and fv.value is not None)
-    nik = fields.get(FieldName.NIK)
-    if nik is None or nik.value is None or read < len(CARD_FIELDS) // 2:
-        worst = rejects[0]
-        error = CardNotFound if worst.code == "card_too_small" else UnreadableCard
-        raise error(worst.message, code=worst.code)
-
-
-def _refusal(reading: _Reading, fraction: float | None, *, seen_ktp: bool = False) -> Exception:
-    """Why a card cannot be read, in words a person can act on, with a stable code."""
-    if fraction is not None:
-        verdicts = [
-            v for v in assess(reading.card, card_fraction=fraction) if v.severity == "reject"
-        ]
-        if verdicts:
-            error = CardNotFound if verdicts[0].code == "card_too_small" else UnreadableCard
-            return error(verdicts[0].message, code=verdicts[0].code)
-    if seen_ktp or _ktp_evidence(reading.lines):
-        return UnreadableCard(
-            "A KTP is in the picture but too little of it could be read: move closer so the "
-            "card fills most of the frame, in even light, and hold the phone still.",
-            code="text_unreadable",
-        )
-    if len(reading.lines) < MIN_LABELS:
-        return CardNotFound(
-            "No identity card was found in the image: photograph the whole card, flat, filling "
-            "most of the frame.",
-            code="no_card",
-        )
-    mean_confidence = sum(ln.confidence for ln in reading.lines) / len(reading.lines)
-    if fraction is not None and mean_confidence < UNSURE_TEXT:
-        return UnreadableCard(
-            "A card was found but its text could not be read: retake the photo in even light, "
-            "hold the phone still and let the card fill most of the frame.",
-            code="text_unreadable",
-        )
-    return CardNotFound(
-        "The image has text but it is not a KTP: photograph the front of an Indonesian "
-        "identity card.",
-        code="not_ktp",
-    )
-
-
-#: A NIK's sixteen digits in one run, or a line starting with the card's header word in
-#: capitals: text only a KTP prints (phone numbers are shorter, news prints ``provinsi`` lower).
-_KTP_TEXT = re.compile(r"\d{16}|^:?PROVINSI")
-
-
-def _ktp_evidence(lines: Sequence[OcrLine]) -> bool:
-    """Whether the text read shows a KTP is there, too small or blurred to read as one."""
-    return any(_KTP_TEXT.search(line.text.replace(" ", "")) for line in lines)
 
 
 def _read_file(path: Path, max_bytes: int) -> bytes:
