@@ -40,14 +40,24 @@ from numpy.typing import NDArray
 
 from ktp_ocr.imaging._cv import f32, i32, u8
 from ktp_ocr.imaging.load import to_bgr
+from ktp_ocr.imaging.quads import (
+    F64,
+    ID1_ASPECT,
+    Line,
+    contour_quads,
+    fit_sides,
+    is_convex,
+    line_through,
+    order_corners,
+    poly_area,
+    quad_from_lines,
+    true_aspect,
+)
 
 __all__ = ["ID1_ASPECT", "CardDetection", "find_card", "order_corners"]
 
 F32 = NDArray[np.float32]
-F64 = NDArray[np.float64]
 
-#: ISO/IEC 7810 ID-1: 85.60 x 53.98 mm.
-ID1_ASPECT: Final = 85.60 / 53.98
 
 #: Long side of the working copy. 640 px keeps a card at 10% of the frame ~230 px wide, and
 #: corners land within ~0.2% of the card width (median, benchmark); 800 px was no more
@@ -93,8 +103,6 @@ _SIDE_SPAN: Final = (0.1, 0.9)
 #: Canny's high threshold on the colour gradient (weighted Lab units per pixel; the low one is
 #: half). A light card on white paper gives ~15; raised with the image's own noise floor.
 _CANNY_HIGH: Final = 10.0
-#: Points used to fit one side of a region outline.
-_FIT_MAX_POINTS: Final = 80
 #: Proposals refined and scored per proposer, best pre-scores first (the region proposer
 #: gives half of them to tint/lightness masks and half to edge masks).
 _MAX_PROPOSALS: Final = 10
@@ -119,8 +127,6 @@ _STEP_SEGMENT: Final = 5
 _SNAP_REACH: Final = 0.06
 #: Proposers whose quads are already on straight edges and may be kept as they are.
 _KEEP_UNSNAPPED: Final = frozenset({"lines"})
-#: Longest outline sides tried (4 at a time) when fitting a quad to a region's hull.
-_MAX_HULL_SIDES: Final = 7
 #: Most two-vote line hypotheses tried per side when snapping.
 _MAX_PAIRS: Final = 400
 #: Points per side when snapping a side to its edge.
@@ -240,136 +246,6 @@ def _downscale(bgr: NDArray[np.uint8], scale: float) -> NDArray[np.uint8]:
     if scale < 0.5:
         bgr = u8(cv2.resize(bgr, (size[0] * 2, size[1] * 2), interpolation=cv2.INTER_NEAREST))
     return u8(cv2.resize(bgr, size, interpolation=cv2.INTER_AREA))
-
-
-# --------------------------------------------------------------------------- geometry
-
-
-def order_corners(pts: NDArray[np.floating]) -> F64:
-    """Order four points clockwise (y down) as TL, TR, BR, BL with TL->TR a long side.
-
-    Of the two starts that put a long side first, the one whose first side points most to the
-    right (then most downwards) is taken, so an upright or slightly tilted card gets its true
-    corner names; 180 degrees is left to the orientation step.
-    """
-    p = np.asarray(pts, np.float64).reshape(4, 2)
-    c = p.mean(axis=0)
-    ang = np.arctan2(p[:, 1] - c[1], p[:, 0] - c[0])
-    p = p[np.argsort(ang)]  # clockwise on screen
-    side = [float(np.linalg.norm(p[(i + 1) % 4] - p[i])) for i in range(4)]
-    start = 0 if side[0] + side[2] >= side[1] + side[3] else 1
-    options = (start, start + 2)
-
-    def key(i: int) -> tuple[float, float]:
-        d = p[(i + 1) % 4] - p[i % 4]
-        n = float(np.hypot(*d)) or 1.0
-        return (round(d[0] / n, 6), round(d[1] / n, 6))
-
-    first = max(options, key=key)
-    return np.roll(p, -first, axis=0)
-
-
-def _poly_area(q: F64) -> float:
-    pts = q.tolist()
-    n = len(pts)
-    twice = sum(pts[i][0] * pts[(i + 1) % n][1] - pts[(i + 1) % n][0] * pts[i][1] for i in range(n))
-    return float(abs(twice)) / 2
-
-
-def _is_convex(q: F64) -> bool:
-    pts = q.tolist()
-    n = len(pts)
-    signs = set()
-    for i in range(n):
-        ax, ay = pts[i]
-        bx, by = pts[(i + 1) % n]
-        cx, cy = pts[(i + 2) % n]
-        cross = (bx - ax) * (cy - by) - (by - ay) * (cx - bx)
-        signs.add(cross > 0 if cross != 0 else None)
-    return None not in signs and len(signs) == 1
-
-
-Line = tuple[float, float, float]  # a x + b y + c = 0
-
-
-def _cross(u: F64, v: F64) -> F64:
-    return np.array(
-        [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]]
-    )
-
-
-def _line(p: F64, q: F64) -> Line:
-    """The line through two points (homogeneous coefficients; plain floats, for speed)."""
-    px, py, qx, qy = float(p[0]), float(p[1]), float(q[0]), float(q[1])
-    return (py - qy, qx - px, px * qy - py * qx)
-
-
-def _intersect(l1: Line, l2: Line) -> F64 | None:
-    a1, b1, c1 = l1
-    a2, b2, c2 = l2
-    z = a1 * b2 - b1 * a2
-    if abs(z) < 1e-9:
-        return None
-    return np.array([(b1 * c2 - c1 * b2) / z, (c1 * a2 - a1 * c2) / z])
-
-
-def _quad_from_lines(lines: list[Line]) -> F64 | None:
-    pts = []
-    for i in range(4):
-        p = _intersect(lines[i - 1], lines[i])
-        if p is None:
-            return None
-        pts.append(p)
-    q = np.array(pts)
-    return q if _is_convex(q) else None
-
-
-def _true_aspect(q: F64, w: int, h: int) -> float:
-    """Width/height (>= 1) of the rectangle seen as quad ``q``.
-
-    Whichever is nearer ID-1 of two estimates: the mean side lengths, and the
-    perspective-corrected ratio of Zhang & He, "Whiteboard scanning and image enhancement"
-    (2007), with the principal point at the image centre. Both err (the first under strong
-    tilt, the second when the view is nearly frontal or the photo was cropped off-centre), so
-    the kinder one is used for scoring.
-    """
-    q = order_corners(q)
-    s_w = (np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
-    s_h = (np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
-    simple = max(float(s_w), float(s_h)) / max(min(float(s_w), float(s_h)), 1e-6)
-    persp = _perspective_aspect(q, w, h)
-    if persp is None:
-        return simple
-    return min((simple, persp), key=lambda r: abs(math.log(r / ID1_ASPECT)))
-
-
-def _perspective_aspect(q: F64, w: int, h: int) -> float | None:
-    u0, v0 = w / 2, h / 2
-    # Zhang & He numbering: m1 TL, m2 TR, m3 BL, m4 BR.
-    m1, m2, m4, m3 = (np.array([p[0] - u0, p[1] - v0, 1.0]) for p in q)
-    den2 = np.dot(_cross(m2, m4), m3)
-    den3 = np.dot(_cross(m3, m4), m2)
-    if abs(den2) < 1e-9 or abs(den3) < 1e-9:
-        return None
-    k2 = np.dot(_cross(m1, m4), m3) / den2
-    k3 = np.dot(_cross(m1, m4), m2) / den3
-    n2 = k2 * m2 - m1
-    n3 = k3 * m3 - m1
-    if abs(n2[2]) < 1e-6 or abs(n3[2]) < 1e-6:
-        return None
-    f2 = -(n2[0] * n3[0] + n2[1] * n3[1]) / (n2[2] * n3[2])
-    diag = math.hypot(w, h)
-    if not (0.25 * diag) ** 2 < f2 < (4.0 * diag) ** 2:
-        return None
-    a2 = n2[0] ** 2 + n2[1] ** 2 + f2 * n2[2] ** 2
-    a3 = n3[0] ** 2 + n3[1] ** 2 + f2 * n3[2] ** 2
-    if a2 <= 0 or a3 <= 0:
-        return None
-    r = math.sqrt(a2 / a3)
-    return max(r, 1.0 / r)
-
-
-# --------------------------------------------------------------------------- features
 
 
 def noise_sigma(grey: NDArray[np.uint8]) -> float:
@@ -498,7 +374,7 @@ def _region_proposals(feats: _Features) -> list[_Candidate]:
             area = cv2.contourArea(cnt)
             if rel[3] != -1 or area < min_area:
                 continue  # a hole, or too small
-            for q in _contour_quads(cnt, hw, hh):
+            for q in contour_quads(cnt, hw, hh):
                 pre = _prescore(q, area, hw, hh)
                 if pre <= 0 or any(np.max(np.linalg.norm(q - f[2], axis=1)) < tol for f in found):
                     continue
@@ -510,7 +386,7 @@ def _region_proposals(feats: _Features) -> list[_Candidate]:
     picked.sort(key=lambda f: -f[0])
     out = []
     for pre, method, q, cnt in picked:
-        fitted = _fit_sides(q, cnt.reshape(-1, 2).astype(np.float64), hw, hh)
+        fitted = fit_sides(q, cnt.reshape(-1, 2).astype(np.float64), hw, hh)
         out.append(_Candidate(fitted * 2, method, pre))
     return out
 
@@ -520,10 +396,10 @@ def _prescore(q: F64, region_area: float, w: int, h: int) -> float:
 
     0 when the quad is not convex, too small or far from ID-1.
     """
-    qa = _poly_area(q)
-    if not _is_convex(q) or qa < MIN_AREA_FRACTION * w * h:
+    qa = poly_area(q)
+    if not is_convex(q) or qa < MIN_AREA_FRACTION * w * h:
         return 0.0
-    lr = math.log(_true_aspect(q, w, h) / ID1_ASPECT)
+    lr = math.log(true_aspect(q, w, h) / ID1_ASPECT)
     if abs(lr) > 4 * ASPECT_LOG_SIGMA:
         return 0.0
     fill = min(region_area, qa) / max(region_area, qa)
@@ -549,177 +425,6 @@ def _edge_regions(feats: _Features) -> list[NDArray[np.uint8]]:
     """Regions enclosed by colour edges (white), the edges dilated to close small gaps."""
     edges = _edge_map(feats)
     return [u8(cv2.bitwise_not(cv2.dilate(edges, np.ones((k, k), np.uint8)))) for k in (2, 4)]
-
-
-def _contour_quads(cnt: NDArray[np.int32], w: int, h: int) -> list[F64]:
-    """Quadrilaterals for one region outline; the min-area rectangle when none fits."""
-    hull = cv2.convexHull(cnt)
-    peri = cv2.arcLength(hull, True)
-    for eps in (0.01, 0.02, 0.04):
-        poly = cv2.approxPolyDP(hull, eps * peri, True).reshape(-1, 2).astype(np.float64)
-        if len(poly) < 4:
-            break
-        if len(poly) > 10:
-            continue
-        quads = _poly_to_quads(poly, w, h)
-        if quads:
-            return quads
-    box: F64 = cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float64)
-    return [box]
-
-
-def _fit_sides(q: F64, pts: F64, w: int, h: int) -> F64:
-    """Refit each side of ``q`` to the outline points lying along it.
-
-    Corners and the image border are excluded, so rounded corners and the polygon
-    approximation cost no accuracy.
-    """
-    off = (pts[:, 0] <= 1) | (pts[:, 0] >= w - 2) | (pts[:, 1] <= 1) | (pts[:, 1] >= h - 2)
-    pts = pts[~off]
-    lines = []
-    for i in range(4):
-        p0, p1 = q[i], q[(i + 1) % 4]
-        d = p1 - p0
-        length = float(np.hypot(*d)) or 1.0
-        u = d / length
-        rel = pts - p0
-        t = rel @ u / length
-        dist = np.abs(rel @ np.array([-u[1], u[0]]))
-        sel = pts[(t > 0.1) & (t < 0.9) & (dist < max(3.0, 0.03 * length))]
-        if len(sel) < 8:
-            lines.append(_line(p0, p1))
-            continue
-        lines.append(_fit_line(sel))
-    fitted = _quad_from_lines(lines)
-    if fitted is None or np.max(np.linalg.norm(fitted - q, axis=1)) > 0.1 * math.sqrt(
-        _poly_area(q)
-    ):
-        return q
-    return fitted
-
-
-def _fit_line(pts: F64, tol: float = 1.5) -> Line:
-    """Total-least-squares line through points (subsampled), refitted once without outliers."""
-    if len(pts) > _FIT_MAX_POINTS:
-        pts = pts[np.linspace(0, len(pts) - 1, _FIT_MAX_POINTS).astype(np.intp)]
-    for _ in range(2):
-        c = pts.mean(axis=0)
-        cov = np.cov((pts - c).T)
-        _, evecs = np.linalg.eigh(cov)
-        d = evecs[:, 1]
-        nrm = np.array([-d[1], d[0]])
-        res = np.abs((pts - c) @ nrm)
-        keep = res <= max(tol, 2.0 * float(np.median(res)))
-        if keep.all() or keep.sum() < 8:
-            break
-        pts = pts[keep]
-    return _line(c, c + d)
-
-
-def _on_border(p: F64, w: int, h: int, tol: float = 2.5) -> set[str]:
-    s = set()
-    if p[0] <= tol:
-        s.add("l")
-    if p[0] >= w - 1 - tol:
-        s.add("r")
-    if p[1] <= tol:
-        s.add("t")
-    if p[1] >= h - 1 - tol:
-        s.add("b")
-    return s
-
-
-def _poly_to_quads(poly: F64, w: int, h: int) -> list[F64]:
-    """Quads from a convex outline polygon.
-
-    Its 4 longest sides off the image border, extended to meet. When only 3 sides are in the
-    frame (one side of the card is cut off), the missing side is put where ID-1's aspect ratio
-    says, for both readings of which side is missing.
-    """
-    n = len(poly)
-    sides = []
-    for i in range(n):
-        a, b = poly[i], poly[(i + 1) % n]
-        border = bool(_on_border(a, w, h) & _on_border(b, w, h))
-        sides.append((i, float(np.linalg.norm(b - a)), border))
-    real = [s for s in sides if not s[2]]
-    if len(real) >= 4:
-        q = _smallest_enclosing(poly, sorted(real, key=lambda s: -s[1])[:_MAX_HULL_SIDES], w, h)
-        return [q] if q is not None else []
-    if len(real) == 3 and len(real) < n:
-        return _complete_three_sides(poly, [s[0] for s in real], w, h)
-    return []
-
-
-def _smallest_enclosing(
-    poly: F64, sides: list[tuple[int, float, bool]], w: int, h: int
-) -> F64 | None:
-    """The smallest quad, made of 4 of ``sides`` extended, that holds the whole outline.
-
-    Taking the 4 longest sides fails when a cut corner (a thumb, glare, a leak in the mask)
-    leaves a diagonal longer than a true side; the true sides give the smaller enclosing quad.
-    """
-    n = len(poly)
-    best: F64 | None = None
-    best_area = math.inf
-    for combo in itertools.combinations(sorted(sides, key=lambda s: s[0]), 4):
-        q = _quad_from_lines([_line(poly[i], poly[(i + 1) % n]) for i, _, _ in combo])
-        if q is None or not _near_frame(q, w, h):
-            continue
-        area = _poly_area(q)
-        if area < best_area and _contains(q, poly, tol=2.0):
-            best, best_area = q, area
-    return best
-
-
-def _contains(q: F64, pts: F64, tol: float) -> bool:
-    """Whether the convex quad ``q`` holds every point, give or take ``tol`` pixels."""
-    a = q
-    b = np.roll(q, -1, axis=0)
-    d = b - a
-    length = np.hypot(d[:, 0], d[:, 1])
-    cross = (d[:, None, 0] * (pts[None, :, 1] - a[:, None, 1])) - (
-        d[:, None, 1] * (pts[None, :, 0] - a[:, None, 0])
-    )
-    dist = cross / np.maximum(length, 1e-9)[:, None]
-    signed = float(np.sum(a[:, 0] * b[:, 1] - b[:, 0] * a[:, 1]))
-    inside_sign = 1.0 if signed >= 0 else -1.0
-    return bool(np.all(dist * inside_sign >= -tol))
-
-
-def _near_frame(q: F64, w: int, h: int) -> bool:
-    lim = 0.5 * max(w, h)
-    return not (np.any(q < -lim) or np.any(q[:, 0] > w + lim) or np.any(q[:, 1] > h + lim))
-
-
-def _complete_three_sides(poly: F64, idx: list[int], w: int, h: int) -> list[F64]:
-    n = len(poly)
-    # rotate so that the middle real side is the one whose neighbours are both real
-    for k in range(3):
-        a, b, c = idx[k], idx[(k + 1) % 3], idx[(k + 2) % 3]
-        if (b - a) % n == 1 and (c - b) % n == 1:
-            break
-    else:
-        return []
-    la, lb, lc = (_line(poly[i], poly[(i + 1) % n]) for i in (a, b, c))
-    p1, p2 = _intersect(la, lb), _intersect(lb, lc)
-    if p1 is None or p2 is None:
-        return []
-    known = float(np.linalg.norm(p2 - p1))
-    far_a, far_c = poly[a], poly[(c + 1) % n]  # the visible far ends of the two cut sides
-    da, dc = far_a - p1, far_c - p2
-    ext_a, ext_c = float(np.linalg.norm(da)), float(np.linalg.norm(dc))
-    if min(ext_a, ext_c, known) < 1.0:
-        return []
-    da, dc = da / ext_a, dc / ext_c
-    out = []
-    for length in (known * ID1_ASPECT, known / ID1_ASPECT):
-        if length < 0.9 * max(ext_a, ext_c):
-            continue
-        q = np.array([p1 + da * length, p1, p2, p2 + dc * length])
-        if _is_convex(q) and _near_frame(q, w, h):
-            out.append(q)
-    return out
 
 
 def _line_proposals(feats: _Features) -> list[_Candidate]:
@@ -753,7 +458,7 @@ def _line_proposals(feats: _Features) -> list[_Candidate]:
                     theta,
                     rho,
                     float(lens[i]),
-                    _line(segs[i, :2].astype(np.float64), segs[i, 2:].astype(np.float64)),
+                    line_through(segs[i, :2].astype(np.float64), segs[i, 2:].astype(np.float64)),
                 )
             )
     lines.sort(key=lambda t: -t[2])
@@ -777,13 +482,13 @@ def _line_proposals(feats: _Features) -> list[_Candidate]:
             if dt < math.radians(50):
                 continue
             ls = [lines[i1][3], lines[i2][3], lines[j1][3], lines[j2][3]]
-            q = _quad_from_lines(ls)
+            q = quad_from_lines(ls)
             if q is None:
                 continue
-            area = _poly_area(q)
+            area = poly_area(q)
             if area < MIN_AREA_FRACTION * hw * hh:
                 continue
-            lr = math.log(_true_aspect(q, hw, hh) / ID1_ASPECT)
+            lr = math.log(true_aspect(q, hw, hh) / ID1_ASPECT)
             if abs(lr) > 3 * ASPECT_LOG_SIGMA:
                 continue
             support = sum(lines[k][2] for k in (i1, i2, j1, j2))
@@ -855,10 +560,10 @@ def _evaluate(
     out: list[_Candidate] = []
     seen: list[F64] = []
     for c in cands:
-        if not _is_convex(c.quad):
+        if not is_convex(c.quad):
             continue
         q = c.quad
-        short = math.sqrt(_poly_area(q) / ID1_ASPECT)
+        short = math.sqrt(poly_area(q) / ID1_ASPECT)
         # keep the snapped quad only if it scores better (in moire or a striped cloth the
         # snap can lock onto a stripe)
         score, details = _score(q, feats) if c.method in _KEEP_UNSNAPPED else (-1.0, {})
@@ -934,11 +639,11 @@ def _refine(q: F64, feats: _Features, radius: int) -> F64 | None:
         ti, oi = np.nonzero(peak)
         fit = _robust_fit(ti, t, offs[oi]) if len(set(ti.tolist())) >= 0.3 * len(t) else None
         if fit is None:
-            lines.append(_line(p0, p1))
+            lines.append(line_through(p0, p1))
             continue
         a, b = fit
-        lines.append(_line(p0 + a * n, p1 + (a + b) * n))
-    nq = _quad_from_lines(lines)
+        lines.append(line_through(p0 + a * n, p1 + (a + b) * n))
+    nq = quad_from_lines(lines)
     if nq is None or np.max(np.linalg.norm(nq - q, axis=1)) > 6 * radius + 4:
         return None
     return nq
@@ -984,7 +689,7 @@ def _robust_fit(
 
 def _score(q: F64, feats: _Features) -> tuple[float, dict[str, float]]:
     w, h = feats.w, feats.h
-    area = _poly_area(q)
+    area = poly_area(q)
     frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     inter, _ = cv2.intersectConvexConvex(order_corners(q).astype(np.float32), frame)
     inside = float(inter) / max(area, 1e-6)
@@ -992,7 +697,7 @@ def _score(q: F64, feats: _Features) -> tuple[float, dict[str, float]]:
         return 0.0, {}
     frac = float(inter) / (w * h)
     f_area = float(np.clip((frac - MIN_AREA_FRACTION) / 0.03, 0.0, 1.0)) ** 0.5
-    aspect = _true_aspect(q, w, h)
+    aspect = true_aspect(q, w, h)
     f_aspect = math.exp(-0.5 * (math.log(aspect / ID1_ASPECT) / ASPECT_LOG_SIGMA) ** 2)
 
     short = math.sqrt(area / ID1_ASPECT)
@@ -1090,14 +795,14 @@ def _prefer_outer(best: _Candidate, cands: list[_Candidate]) -> _Candidate:
     That is the card itself; the best may be an inner frame such as the card's print area.
     """
     out = best
-    best_area = _poly_area(best.quad)
+    best_area = poly_area(best.quad)
     for c in cands:
-        if c is best or c.score < 0.85 * best.score or _poly_area(c.quad) <= 1.1 * best_area:
+        if c is best or c.score < 0.85 * best.score or poly_area(c.quad) <= 1.1 * best_area:
             continue
         inside = all(
             cv2.pointPolygonTest(c.quad.astype(np.float32), (float(x), float(y)), False) >= 0
             for x, y in best.quad
         )
-        if inside and _poly_area(c.quad) > _poly_area(out.quad):
+        if inside and poly_area(c.quad) > poly_area(out.quad):
             out = c
     return out
