@@ -95,12 +95,11 @@ def test_int8_weights_by_the_cpu(
     )
     monkeypatch.setattr(quantized.platform, "machine", lambda: machine)
     assert quantized.int8_weights(cpuinfo) == weights
-    assert quantized.int8_capable(cpuinfo) is (weights is not None)
 
 
 def test_no_cpuinfo_means_no_int8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(quantized.platform, "machine", lambda: "x86_64")
-    assert quantized.int8_capable(tmp_path / "missing") is False
+    assert quantized.int8_weights(tmp_path / "missing") is None
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,11 @@ a model.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -45,3 +46,45 @@ def write_atomic(target: Path, write: Callable[[Path], object]) -> None:
     except BaseException:
         part.unlink(missing_ok=True)
         raise
+
+
+def file_key(paths: Iterable[Path], *extras: str) -> str:
+    """A short digest of the files' bytes and ``extras`` (a recipe, a version) for a file name."""
+    h = hashlib.sha256()
+    for path in paths:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    for extra in extras:
+        h.update(extra.encode())
+    return h.hexdigest()[:16]
+
+
+def derived_model(
+    name: str,
+    make: Callable[[Path], object],
+    failures: tuple[type[Exception], ...],
+    what: str,
+    cache_dir: Path | None = None,
+) -> Path | None:
+    """The model file ``name`` in the first cache folder that has it or can take it, or None.
+
+    ``make(target)`` writes it whole (see :func:`write_atomic`). A folder that cannot be written
+    is passed over; one of ``failures`` means the model cannot be made at all (``what`` names it
+    in the log).
+    """
+    for folder in cache_folders(cache_dir):
+        target = folder / name
+        if target.is_file():
+            return target
+        try:
+            make(target)
+        except OSError as exc:
+            log.info("model cache %s not writable: %s", folder, exc)
+            continue
+        except failures as exc:
+            log.warning("%s not made: %s", what, exc)
+            return None
+        log.info("derived %s in %s", what, folder)
+        return target
+    return None

@@ -15,11 +15,10 @@ graph), the caller falls back to the full model.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
 
-from ktp_ocr.ocr.cache import cache_folders, default_cache_dir, write_atomic
+from ktp_ocr.ocr.cache import default_cache_dir, derived_model, file_key, write_atomic
 
 __all__ = ["KEPT_CHARACTERS", "PruneError", "default_cache_dir", "latin_model", "prune_model"]
 
@@ -35,16 +34,6 @@ _FORMAT_VERSION = "1"
 
 class PruneError(RuntimeError):
     """The model does not have the shape this module knows how to slice."""
-
-
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    h.update(_FORMAT_VERSION.encode())
-    h.update("".join(sorted(KEPT_CHARACTERS)).encode())
-    return h.hexdigest()[:16]
 
 
 def prune_model(source: Path, target: Path) -> int:
@@ -103,25 +92,15 @@ def prune_model(source: Path, target: Path) -> int:
 
 def latin_model(source: Path, cache_dir: Path | None = None) -> Path | None:
     """The Latin-only copy of ``source`` (made on first use), or None if it can't be made."""
-    folders = cache_folders(cache_dir)
     try:
-        key = _digest(source)
+        key = file_key([source], _FORMAT_VERSION, "".join(sorted(KEPT_CHARACTERS)))
     except OSError as exc:
         log.warning("recogniser model unreadable, using it whole: %s", exc)
         return None
-    name = f"{source.stem}.latin-{key}.onnx"
-    for folder in folders:
-        target = folder / name
-        if target.is_file():
-            return target
-        try:
-            count = prune_model(source, target)
-        except OSError as exc:
-            log.info("model cache %s not writable: %s", folder, exc)
-            continue
-        except (PruneError, ValueError) as exc:
-            log.warning("recogniser kept whole: %s", exc)
-            return None
-        log.info("derived a Latin recogniser with %d classes in %s", count, folder)
-        return target
-    return None
+    return derived_model(
+        f"{source.stem}.latin-{key}.onnx",
+        lambda target: prune_model(source, target),
+        (PruneError, ValueError),
+        "a Latin-only recogniser (the whole one is used)",
+        cache_dir,
+    )

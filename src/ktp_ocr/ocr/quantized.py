@@ -23,16 +23,15 @@ lines are unsure (see :mod:`ktp_ocr.ocr.recognisers`).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import platform
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from ktp_ocr.ocr.cache import cache_folders, write_atomic
+from ktp_ocr.ocr.cache import derived_model, file_key, write_atomic
 
-__all__ = ["RANGES", "int8_capable", "int8_model", "int8_weights", "quantize", "wide_pointwise"]
+__all__ = ["RANGES", "int8_model", "int8_weights", "quantize", "wide_pointwise"]
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +73,6 @@ def int8_weights(cpuinfo: Path = Path("/proc/cpuinfo")) -> Weights | None:
     return "s7" if AVX2_FLAG in flags else None
 
 
-def int8_capable(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
-    """Whether this CPU is an x86 with VNNI or AVX2 (where the int8 copy pays off)."""
-    return int8_weights(cpuinfo) is not None
-
-
 def _recipe(weights: Weights) -> str:
     return f"qoperator-pointwise-{WIDE}-u8{weights}-per-channel-2"
 
@@ -86,13 +80,7 @@ def _recipe(weights: Weights) -> str:
 def _key(source: Path, ranges: Path, weights: Weights) -> str:
     import onnxruntime
 
-    h = hashlib.sha256()
-    for path in (source, ranges):
-        with path.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
-    h.update(f"{_recipe(weights)}|{onnxruntime.__version__}".encode())
-    return h.hexdigest()[:16]
+    return file_key([source, ranges], f"{_recipe(weights)}|{onnxruntime.__version__}")
 
 
 @contextlib.contextmanager
@@ -174,18 +162,10 @@ def int8_model(
     except OSError as exc:
         log.warning("int8 recogniser not made, model or ranges unreadable: %s", exc)
         return None
-    for folder in cache_folders(cache_dir):
-        target = folder / name
-        if target.is_file():
-            return target
-        try:
-            write_atomic(target, lambda part: quantize(source, ranges, part, weights))
-        except OSError as exc:
-            log.info("model cache %s not writable: %s", folder, exc)
-            continue
-        except (ValueError, RuntimeError, KeyError, TypeError) as exc:  # ranges not for it
-            log.warning("int8 recogniser not made: %s", exc)
-            return None
-        log.info("derived an int8 recogniser in %s", folder)
-        return target
-    return None
+    return derived_model(
+        name,
+        lambda target: write_atomic(target, lambda part: quantize(source, ranges, part, weights)),
+        (ValueError, RuntimeError, KeyError, TypeError),  # ranges not for this model
+        "an int8 recogniser",
+        cache_dir,
+    )

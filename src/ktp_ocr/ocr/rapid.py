@@ -201,8 +201,10 @@ class RapidOcrEngine:
         """The int8 recogniser to read with first, if wanted (None: where the CPU gains)."""
         from ktp_ocr.ocr.quantized import int8_model, int8_weights
 
+        if latin is None or quantized is False:
+            return None
         weights = int8_weights()
-        if latin is None or quantized is False or (quantized is None and weights is None):
+        if quantized is None and weights is None:
             return None
         return int8_model(Path(latin), weights=weights or "s8")
 
