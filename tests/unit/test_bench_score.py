@@ -194,6 +194,47 @@ def test_truth_none_and_prediction_none_count_as_right() -> None:
     assert card.card_right and card.cer["golongan_darah"] == 0.0
 
 
+def _outside(*names: str, may_refuse: bool = False) -> Truth:
+    data: dict[str, object] = {"id": "o", "condition": "hard", "fields": TRUTH}
+    data["outside"] = list(names)
+    if may_refuse:
+        data["may_refuse"] = True
+    return Truth.from_json(data)
+
+
+def test_a_value_out_of_the_photo_is_right_when_not_read() -> None:
+    t = _outside("berlaku_hingga", "provinsi")
+    card = score_card(t, read("o", 1.0, berlaku_hingga=None, provinsi=None))
+    assert card.card_right
+    assert card.cer["berlaku_hingga"] == 0.0 and card.cer["provinsi"] == 0.0
+
+
+def test_a_value_out_of_the_photo_is_still_wrong_when_misread() -> None:
+    card = score_card(_outside("provinsi"), read("o", 1.0, provinsi="JAWA TENGAH"))
+    assert not card.exact["provinsi"] and card.cer["provinsi"] > 0.0
+    assert score_card(_outside("provinsi"), read("o", 1.0)).exact["provinsi"]
+
+
+def test_a_value_in_the_photo_must_be_read() -> None:
+    card = score_card(_outside("provinsi"), read("o", 1.0, berlaku_hingga=None))
+    assert not card.exact["berlaku_hingga"] and card.cer["berlaku_hingga"] == 1.0
+
+
+def test_a_card_that_may_be_refused() -> None:
+    t = _outside("nik", "nama", may_refuse=True)
+    refused = score_card(t, refuse("o", "no_card", 1.0))
+    assert refused.deserved is True and not refused.scored
+    read_anyway = score_card(t, read("o", 1.0, nik=None, nama=None))
+    assert read_anyway.scored and read_anyway.exact["nik"] and read_anyway.exact["nama"]
+    # an unseen NIK left out is not a NIK read right
+    assert read_anyway.nik == "abstained"
+
+
+def test_outside_must_be_a_list() -> None:
+    with pytest.raises(ValueError, match="outside"):
+        Truth.from_json({"id": "o", "fields": TRUTH, "outside": "nik"})
+
+
 def test_to_dict_is_plain(report) -> None:
     data = report.to_dict()
     assert data["overall"]["nik"]["silently_wrong"] == 1

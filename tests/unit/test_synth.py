@@ -237,6 +237,49 @@ def test_lines_cover_every_field_value(batch: list[SynthCard]) -> None:
         assert any(t == "NIK" for t in texts)
 
 
+def test_value_boxes_name_every_field_and_lie_on_its_line() -> None:
+    for condition in CONDITIONS:
+        _, rendered, _, _ = dataset._render(SEED, condition, 1, REGIONS, TODAY)
+        names = {*(f.value for f in CARD_FIELDS), "tempat_terbit", "tanggal_terbit"}
+        assert set(rendered.value_boxes) == names
+        line_boxes = [line.box for line in rendered.lines]
+        for name, boxes in rendered.value_boxes.items():
+            for box in boxes:
+                # each value box is inside the box of the text line that prints it
+                assert any(
+                    line.x0 - 1 <= box.x0 and box.x1 <= line.x1 + 1 for line in line_boxes
+                ), (name, box)
+
+
+def test_outside_fields_follow_the_frame() -> None:
+    _, rendered, _, _ = dataset._render(SEED, "photo", 1, REGIONS, TODAY)
+    h, w = rendered.image.shape[:2]
+    boxes = rendered.value_boxes
+    whole = ((0.0, 0.0), (w, 0.0), (w, h), (0.0, h))
+    assert dataset.outside_fields(boxes, (w, h), whole, (h + 1, w + 1, 3)) == ()
+    # the frame ends left of the photo: the text under it is out, the NIK is in
+    cut = dataset.outside_fields(boxes, (w, h), whole, (h + 1, int(w * 0.7), 3))
+    assert "tempat_terbit" in cut and "nik" not in cut
+    # the card slid left by half its width: the label column and the values start are out
+    left = tuple((x - w / 2, y) for x, y in whole)
+    assert "nik" in dataset.outside_fields(boxes, (w, h), left, (h + 1, w + 1, 3))
+
+
+def test_a_card_may_be_refused_when_its_nik_is_out() -> None:
+    card = make_card(SEED, "scan", 1, regions=REGIONS, today=TODAY)
+    assert card.outside == () and not card.may_refuse
+    assert dataset.card_record(card)["outside"] == []
+    assert "may_refuse" not in dataset.card_record(card)
+    from dataclasses import replace
+
+    hidden = replace(card, outside=("nik",))
+    assert hidden.may_refuse and dataset.card_record(hidden)["may_refuse"] is True
+    few = replace(card, outside=("provinsi", "kabupaten_kota", "tempat_terbit"))
+    assert not few.may_refuse
+    many = replace(card, outside=tuple(f.value for f in CARD_FIELDS[1:10]))
+    assert many.may_refuse
+
+
 def _rectify(card: SynthCard) -> np.ndarray:
     w, h = card.card_size
     target = np.float32([[0, 0], [w, 0], [w, h], [0, h]])

@@ -139,9 +139,12 @@ def to_markdown(report: BenchReport, *, title: str, command: str, machine: str) 
         *_table(_SUMMARY_HEADER, _summary_rows(groups)),
         "",
         "*Scored* = labelled, not `expect_reject`, not refused deservedly; an undeserved refusal "
-        "scores as wrong on every field. *Field exact* is the mean exact match over the 17 fields. "
+        "scores as wrong on every field. *Field exact* is the mean exact match over the 17 fields; "
+        "a value the label lists as out of the photo (`outside`) is exact when read right or "
+        "not at all. *NIK right* asks for the true NIK. "
         "*NIK silently wrong* = read, NIK non-null and wrong. Refusals are deserved when the label "
-        f"has `expect_reject` or the condition is one of: "
+        "has `expect_reject` or `may_refuse` (its NIK or most of its values are out of the "
+        f"photo) or the condition is one of: "
         f"{', '.join(report.unreadable_conditions) or _NONE}.",
         "",
         "### Exact match per field",

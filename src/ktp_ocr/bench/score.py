@@ -5,11 +5,15 @@ Definitions (the report repeats them):
 - **Values** are compared as strings after trivial whitespace normalisation only (strip, runs of
   whitespace to one space; an empty string is ``None``). Case and punctuation count.
 - **Exact match** per field: normalised prediction == normalised truth (``None`` == ``None``).
+  A field the label lists as ``outside`` (its printed value is not wholly in the photo, so no
+  reader can read it there) is exact when the prediction is the truth or ``None``, and costs no
+  CER when ``None``: the right answer to a value that cannot be seen is no value.
 - **CER** per field: ``Levenshtein(truth, pred) / len(truth)``; a missing prediction costs 1.0;
   when the truth is ``None`` the CER is 0.0 if the prediction is ``None`` too, else 1.0. Not capped.
 - **Refusal** = the reader raised an input error (the code is kept). It is *deserved* when the label
-  carries ``expect_reject`` or its ``condition`` is one of the unreadable conditions (default
-  ``{"unreadable"}``); any other refusal is *undeserved*. Refusals of unlabelled images are neither.
+  carries ``expect_reject`` or ``may_refuse`` (the card's NIK, or most of its values, lie out of
+  the photo: refusing and reading are both right) or its ``condition`` is one of the unreadable
+  conditions (default ``{"unreadable"}``); any other refusal is *undeserved*. Refusals of unlabelled images are neither.
 - **Scored cards** (the denominator of every accuracy figure): labelled cards that do not carry
   ``expect_reject`` and were not refused deservedly. An undeserved refusal is scored as wrong on
   all 17 fields (CER 1.0 each).
@@ -93,6 +97,8 @@ class Truth:
     condition: str
     fields: Values
     expect_reject: str | None = None
+    outside: frozenset[str] = frozenset()
+    may_refuse: bool = False
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], *, default_id: str = "") -> Truth:
@@ -101,11 +107,16 @@ class Truth:
         if not isinstance(raw_fields, Mapping):
             raise ValueError("label 'fields' must be an object")
         reject = data.get("expect_reject")
+        outside = data.get("outside") or []
+        if not isinstance(outside, list):
+            raise ValueError("label 'outside' must be a list of field names")
         return cls(
             card_id=str(data.get("id") or default_id),
             condition=str(data.get("condition") or "unknown"),
             fields={name: normalise(raw_fields.get(name)) for name in FIELD_NAMES},
             expect_reject=str(reject) if reject else None,
+            outside=frozenset(str(name) for name in outside),
+            may_refuse=data.get("may_refuse") is True,
         )
 
 
@@ -201,7 +212,11 @@ def score_card(
             latency_ms=pred.latency_ms,
             timings=dict(pred.timings),
         )
-    excused = truth.expect_reject is not None or truth.condition in set(unreadable_conditions)
+    excused = (
+        truth.expect_reject is not None
+        or truth.may_refuse
+        or truth.condition in set(unreadable_conditions)
+    )
     deserved = excused if pred.refused else None
     got: dict[str, str | None] = {
         name: None if pred.fields is None else normalise(pred.fields.get(name))
@@ -224,9 +239,10 @@ def score_card(
     elif scored:
         for name in FIELD_NAMES:
             want = truth.fields.get(name)
-            exact[name] = got[name] == want
-            cer[name] = char_error_rate(want, got[name])
-        if exact["nik"]:
+            unseen = name in truth.outside and got[name] is None
+            exact[name] = got[name] == want or unseen
+            cer[name] = 0.0 if unseen else char_error_rate(want, got[name])
+        if got["nik"] is not None and got["nik"] == truth.fields.get("nik"):
             nik = "right"
         elif got["nik"] is None:
             nik = "abstained"

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -24,10 +25,13 @@ from ktp_ocr.synth.augment import CONDITIONS, capture
 from ktp_ocr.synth.identity import Identity, make_identity
 from ktp_ocr.synth.render import RenderedCard, render_card
 from ktp_ocr.synth.style import sample_style
-from ktp_ocr.types import KtpCard, OcrLine
+from ktp_ocr.types import CARD_FIELDS, BBox, KtpCard, OcrLine
 
 GENERATOR_VERSION = "1.0.0"
 DEFAULT_TODAY = date(2026, 1, 1)
+#: A card may be refused (a refusal is deserved, a reading is still scored) when its NIK or at
+#: least this many of its 17 values are not wholly inside the photo.
+MAY_REFUSE_OUTSIDE = 9
 _FLOAT_DIGITS = 4
 
 
@@ -37,7 +41,8 @@ class SynthCard:
 
     ``lines`` and ``card_size`` refer to the flat upright card before capture; ``corners`` are
     that card's TL, TR, BR, BL corners in ``image``. ``jpeg`` holds the exact bytes ``image``
-    was decoded from.
+    was decoded from. ``outside`` names the card fields whose printed value is not wholly
+    inside ``image`` (a corner of the card out of frame): no reader can read them from it.
     """
 
     id: str
@@ -49,6 +54,14 @@ class SynthCard:
     card_size: tuple[int, int]
     meta: dict[str, Any]
     jpeg: bytes = field(default=b"", repr=False, compare=False)
+    outside: tuple[str, ...] = ()
+
+    @property
+    def may_refuse(self) -> bool:
+        """Whether a refusal is a true answer: too much of what the card prints is not shown."""
+        scored = {f.value for f in CARD_FIELDS}
+        hidden = scored.intersection(self.outside)
+        return "nik" in hidden or len(hidden) >= MAY_REFUSE_OUTSIDE
 
 
 def card_id(condition: str, index: int) -> str:
@@ -102,7 +115,35 @@ def make_card(
         card_size=(w, h),
         meta=_jsonable(meta),
         jpeg=shot.jpeg,
+        outside=outside_fields(rendered.value_boxes, (w, h), shot.corners, shot.image.shape),
     )
+
+
+def outside_fields(
+    boxes: dict[str, tuple[BBox, ...]],
+    card_size: tuple[int, int],
+    corners: Sequence[tuple[float, float]],
+    image_shape: tuple[int, ...],
+) -> tuple[str, ...]:
+    """The fields of ``boxes`` (flat card pixels) not wholly inside the captured image.
+
+    ``corners`` are where the flat card's TL, TR, BR, BL corners (``card_size`` = w, h) lie in
+    the image of ``image_shape``; a field is outside when a corner of one of its boxes is.
+    """
+    w, h = card_size
+    flat = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    homography = cv2.getPerspectiveTransform(flat, np.array(corners, np.float32))
+    ih, iw = image_shape[:2]
+    out = []
+    for name, found in boxes.items():
+        points = np.array(
+            [[(b.x0, b.y0), (b.x1, b.y0), (b.x1, b.y1), (b.x0, b.y1)] for b in found], np.float32
+        ).reshape(-1, 1, 2)
+        placed = cv2.perspectiveTransform(points, homography).reshape(-1, 2)
+        inside = (placed[:, 0] >= 0) & (placed[:, 0] < iw) & (placed[:, 1] >= 0)
+        if not bool(np.all(inside & (placed[:, 1] < ih))):
+            out.append(name)
+    return tuple(sorted(out))
 
 
 def generate(
@@ -146,6 +187,8 @@ def card_record(card: SynthCard) -> dict[str, Any]:
         "image_size": [w, h],
         "card_size": list(card.card_size),
         "lines": _lines_json(card.lines),
+        "outside": list(card.outside),
+        **({"may_refuse": True} if card.may_refuse else {}),
         "meta": card.meta,
     }
 

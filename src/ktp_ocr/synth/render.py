@@ -24,6 +24,12 @@ from ktp_ocr.types import BBox, OcrLine, Sex
 
 CORNER_RADIUS = 3.18 / 85.60  # of the card width
 HIJAB_STYLES = {"arabic": 0.75, "modern": 0.5, "sundanese": 0.6, "javanese": 0.5, "minang": 0.8}
+#: The card fields each printed text holds (the place and date of birth share one text).
+PRINTED_FIELDS: dict[str, tuple[str, ...]] = {
+    "header_province": ("provinsi",),
+    "header_regency": ("kabupaten_kota",),
+    "ttl": ("tempat_lahir", "tanggal_lahir"),
+}
 # (printed key, label key, indented) for the rows under the NIK, top to bottom.
 ROWS: tuple[tuple[str, str, bool], ...] = (
     ("nama", "nama", False),
@@ -44,23 +50,34 @@ _LONGEST_SEX = "PEREMPUAN"
 
 @dataclass(frozen=True)
 class RenderedCard:
-    """A flat card: BGR pixels, its rounded-corner alpha, the ground-truth text lines."""
+    """A flat card: BGR pixels, its rounded-corner alpha, the ground-truth text lines.
+
+    ``value_boxes`` holds, for each card field, the boxes its printed value covers (two or
+    more when a long value wraps).
+    """
 
     image: NDArray[np.uint8]
     alpha: NDArray[np.float32]
     lines: tuple[OcrLine, ...]
     meta: dict[str, Any]
+    value_boxes: dict[str, tuple[BBox, ...]] = field(default_factory=dict)
 
 
 @dataclass
 class _Text:
-    """Drawing state: the ink layer, its drawer and the lines drawn so far."""
+    """Drawing state: the ink layer, its drawer, the lines drawn so far and each field's boxes."""
 
     ink: Image.Image
     draw: ImageDraw.ImageDraw
     dx: float
     dy: float
     lines: list[OcrLine] = field(default_factory=list)
+    values: dict[str, list[BBox]] = field(default_factory=dict)
+
+    def value(self, key: str, box: BBox) -> None:
+        """Record that ``box`` holds (part of) the printed text ``key``."""
+        for name in PRINTED_FIELDS.get(key, (key,)):
+            self.values.setdefault(name, []).append(box)
 
     def put(
         self,
@@ -130,7 +147,8 @@ def render_card(identity: Identity, style: CardStyle, rng: np.random.Generator) 
     shifted = [photo_box[0] + text.dx, photo_box[1] + text.dy, photo_box[2], photo_box[3]]
     layout["photo"] = [round(v, 1) for v in shifted]  # x, y, w, h as printed
     meta = {"card": asdict(style), "layout": layout}
-    return RenderedCard(out, alpha, tuple(text.lines), meta)
+    boxes = {name: tuple(found) for name, found in text.values.items()}
+    return RenderedCard(out, alpha, tuple(text.lines), meta, boxes)
 
 
 def _draw_text(identity: Identity, style: CardStyle, text: _Text) -> dict[str, Any]:
@@ -142,7 +160,8 @@ def _draw_text(identity: Identity, style: CardStyle, text: _Text) -> dict[str, A
     y = style.header_top * h + header_font.size * 0.8
     for key in ("header_province", "header_regency"):
         size = _fit(style.header_family, True, p[key], vs * style.header_scale, 0.9 * w)
-        text.put(w / 2, y, p[key], _font(style.header_family, True, size), anchor="ms")
+        font = _font(style.header_family, True, size)
+        text.value(key, text.put(w / 2, y, p[key], font, anchor="ms"))
         y += header_font.size * style.header_spacing
     pw = style.photo_width * w
     photo = (w - style.photo_right * w - pw, style.photo_top * h, pw, pw * style.photo_aspect)
@@ -255,15 +274,18 @@ def _draw_rows(
         nik,
         nik_font,
         bold=0 if nik_bold else max(1, round(nik_size / 30)),
+        key="nik",
     )
     y = nik_y + max(pitch * 1.05, nik_size)
     for row in rows:
         x = x0 + (style.indent * w if row.indented else 0.0)
         if row.label is None:
-            text.put(value_x, y, row.value, value_font)
+            text.value(row.key, text.put(value_x, y, row.value, value_font))
         else:
             cx = x + label_font.getlength(row.label) + 0.2 * vs if style.colon_attached else colon_x
-            _labelled(text, x, y, row.label, label_font, cx, value_x, row.value, value_font)
+            _labelled(
+                text, x, y, row.label, label_font, cx, value_x, row.value, value_font, key=row.key
+            )
         if row.key == "jenis_kelamin" and row.label is not None:
             after_sex = value_x + value_font.getlength(_LONGEST_SEX)
             _blood(style, text, y, after_sex, label_font, value_font, row.extra)
@@ -282,11 +304,13 @@ def _labelled(
     value_font: fonts.Font,
     *,
     bold: int = 0,
+    key: str,
 ) -> None:
-    """A label, its colon and its value; the colon joins the nearer of the two lines."""
+    """A label, its colon and its value (printed text ``key``); the colon joins the nearer line."""
     label_box = text.put(x, y, label, label_font)
     colon_box = text.put(colon_x, y, ":", label_font, record=False)
     value_box = text.put(value_x, y, value, value_font, bold=bold)
+    text.value(key, value_box)
     if value_box.x0 - colon_box.x1 <= colon_box.x0 - label_box.x1:
         text.merge_last(f": {value}", colon_box)
     else:
@@ -310,7 +334,9 @@ def _blood(
     label = style.labels["golongan_darah"]
     colon_x = x + label_font.getlength(label) + 0.008 * w
     value_x = colon_x + label_font.getlength(":") + style.value_gap * w
-    _labelled(text, x, y, label, label_font, colon_x, value_x, blood, value_font)
+    _labelled(
+        text, x, y, label, label_font, colon_x, value_x, blood, value_font, key="golongan_darah"
+    )
 
 
 def _draw_under_photo(
@@ -326,7 +352,8 @@ def _draw_under_photo(
     y = py + ph + size * 1.3
     for key in ("tempat_terbit", "tanggal_terbit"):
         fitted = _fit(style.family, False, printed[key], size, pw * 1.25)
-        text.put(cx, y, printed[key], _font(style.family, False, fitted), anchor="ms")
+        font = _font(style.family, False, fitted)
+        text.value(key, text.put(cx, y, printed[key], font, anchor="ms"))
         y += size * 1.2
 
 
