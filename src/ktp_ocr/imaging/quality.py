@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from ktp_ocr.imaging._cv import u8
 from ktp_ocr.types import BBox, FieldName, QualityVerdict
 
-__all__ = ["Glare", "assess", "blur_score", "find_glare"]
+__all__ = ["Glare", "assess", "blur_score", "find_glare", "glare_mask"]
 
 U8 = NDArray[np.uint8]
 
@@ -121,6 +121,17 @@ def find_glare(card: U8, darkest: U8 | None = None) -> tuple[Glare, ...]:
         if frac >= GLARE_MIN_BLOB:
             out.append(Glare(BBox(x, y, x + bw, y + bh), frac))
     return tuple(sorted(out, key=lambda g: -g.fraction))
+
+
+def glare_mask(card: U8, glare: tuple[Glare, ...], darkest: U8 | None = None) -> U8:
+    """1 where one of the reflections ``glare`` (:func:`find_glare`) clips the card, else 0."""
+    h, w = card.shape[:2]
+    darkest = _darkest_channel(card) if darkest is None else darkest
+    mask = np.zeros((h, w), np.uint8)
+    for g in glare:
+        b = g.box
+        mask[int(b.y0) : int(b.y1), int(b.x0) : int(b.x1)] = 1
+    return u8(mask & (darkest >= GLARE_LEVEL).astype(np.uint8))
 
 
 def _nik_cover(card_shape: tuple[int, ...], glare_mask: U8) -> float:
@@ -245,12 +256,7 @@ def assess(
     darkest = _darkest_channel(card)
     glare = find_glare(card, darkest)
     if glare:
-        mask = np.zeros((h, w), np.uint8)
-        for g in glare:
-            b = g.box
-            mask[int(b.y0) : int(b.y1), int(b.x0) : int(b.x1)] = 1
-        bright = (darkest >= GLARE_LEVEL).astype(np.uint8)
-        mask &= bright
+        mask = glare_mask(card, glare, darkest)
         total = float(sum(g.fraction for g in glare))
         nik = _nik_cover(card.shape, mask)
         on_nik = nik >= 0.05

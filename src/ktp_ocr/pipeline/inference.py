@@ -2,7 +2,8 @@
 
 A birth date or sex unreadable on the card but carried by a sure NIK, a validity from the
 birthday, citizenship from a lifelong validity, the blood type's lone dash found in the pixels,
-and the NIK withheld when the printed fields contradict it.
+a value that glare may have cut short, and the NIK withheld when the printed fields contradict
+it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ktp_ocr.fields.invalid import InvalidField
 from ktp_ocr.fields.repair import to_digits
 from ktp_ocr.fields.text import lowered
 from ktp_ocr.imaging.marks import BLOT_MIN_ASPECT, DASH_MIN_ASPECT, holds_no_letter, is_lone_dash
+from ktp_ocr.imaging.quality import find_glare, glare_mask
 from ktp_ocr.pipeline.frames import band
 from ktp_ocr.types import (
     SEUMUR_HIDUP,
@@ -57,6 +59,13 @@ NO_LETTER_BACK = 1.5
 CONTENT_CONFIDENCE = 0.85
 #: A card whose text reads with a mean confidence under this is unreadable, not "not a KTP".
 UNSURE_TEXT = 0.8
+#: A read value glare may have cut: clipped glare covers at least this share of the value's
+#: row over it, or over the stretch of :data:`GLARE_REACH` text heights just before or after it
+#: (letters washed out there are missing from the value, which then reads clean but short) ...
+GLARE_COVER = 0.25
+GLARE_REACH = 2.0
+#: ... its confidence is multiplied by this, and the issue ``glare_over_value`` says why.
+GLARE_CONFIDENCE = 0.5
 
 
 def same_style(printed: str, official: str, name: FieldName) -> bool:
@@ -350,3 +359,36 @@ def less_sure(fv: FieldValue[Any]) -> FieldValue[Any]:
     if fv.value is None:
         return fv
     return replace(fv, confidence=fv.confidence * CONTENT_CONFIDENCE)
+
+
+def glare_over_values(
+    card: NDArray[np.uint8],
+    raw: Mapping[FieldName, RawField],
+    fields: dict[FieldName, FieldValue[Any]],
+) -> dict[FieldName, FieldValue[Any]]:
+    """Read values that glare covers or borders, flagged ``glare_over_value`` and less sure.
+
+    A reflection that washes out the first letters of a value (``...PANJANG`` read as
+    ``ANJANG``) leaves a clean, confident reading of the rest: nothing in the text says a part
+    is missing, but the clipped pixels beside it do.
+    """
+    glare = find_glare(card)
+    if not glare:
+        return fields
+    mask = glare_mask(card, glare)
+    h, w = mask.shape
+    out = dict(fields)
+    for name, fv in fields.items():
+        found = raw.get(name)
+        if fv.value is None or found is None or found.box is None:
+            continue
+        box = found.box
+        reach = GLARE_REACH * box.height
+        y0, y1 = max(int(box.y0), 0), min(int(box.y1) + 1, h)
+        for x0, x1 in ((box.x0 - reach, box.x0), (box.x0, box.x1), (box.x1, box.x1 + reach)):
+            zone = mask[y0:y1, max(int(x0), 0) : min(int(x1) + 1, w)]
+            if zone.size and float(zone.mean()) >= GLARE_COVER:
+                less = round(fv.confidence * GLARE_CONFIDENCE, 4)
+                out[name] = with_issue(fv, "glare_over_value", confidence=less)
+                break
+    return out

@@ -51,6 +51,7 @@ from ktp_ocr.pipeline.inference import (
     contradicted,
     failed_checks,
     field_text,
+    glare_over_values,
     less_sure,
     mark_no_letter,
     same_style,
@@ -320,6 +321,7 @@ class Reader:
         with timer.stage("fields"):
             fields = parse_fields(raw, today=self.today, region_known=self._region_known())
             fields = mark_no_letter(read, raw, fields)
+            fields = glare_over_values(reading.card, raw, fields)
             if by_content:
                 fields = {name: less_sure(fv) for name, fv in fields.items()}
         if self.nik_reader is not None:
