@@ -385,6 +385,10 @@ def test_blood_label_glued_to_the_sex_hands_over_the_place_after_it() -> None:
         (": PEREMPUANGoL Daran B", "B"),
         (": PEREMPUAN GolDaran:AB", "AB"),
         (": PEREMPUAN GoL Owrah", ""),
+        # blur takes the l for a t and the h for an i
+        (": PEREMPUAN Cot Derah", ""),
+        (": PEREMPUAN Cot Derati", ""),
+        (": PEREMPUAN Cot Derati O", "O"),
     ],
 )
 def test_blurred_blood_label_glued_to_the_sex_is_split_off(glued: str, blood: str) -> None:

@@ -65,9 +65,9 @@ HEADER_MAX_Y = 0.2
 
 _ALNUM = re.compile(r"[A-Z0-9]")
 _DATE_LIKE = re.compile(r"\d{1,2}\s*[-./ ]\s*\d{1,2}\s*[-./ ]\s*\d{2,4}")
-#: The Gol. Darah label, also blurred (``GoL Durah``, ``GolDaran:``, ``GoL Owrah``).
+#: The Gol. Darah label, also blurred (``GoL Durah``, ``GolDaran:``, ``GoL Owrah``, ``Cot Derati``).
 _GOL_DARAH = re.compile(
-    r"[GC][O0][L1I]\s*[.,]?\s*(?:ONGAN\s*)?[DO0][A-Z4.]{2,4}?[HN]\b\s*[:;.]?", re.IGNORECASE
+    r"[GC][O0][L1IT]\s*[.,]?\s*(?:ONGAN\s*)?[DO0][A-Z4.]{2,4}?[HNI]\b\s*[:;.]?", re.IGNORECASE
 )
 _PROVINSI = re.compile(r"^\s*P[R]?[O0]V[I1l]N[S5][I1l]\b", re.IGNORECASE)
 
