@@ -51,12 +51,14 @@ def test_glare_just_before_a_value_flags_it() -> None:
 
 def test_glare_over_or_after_a_value_flags_it() -> None:
     raw, fields = _fields((FieldName.KELURAHAN_DESA, KEL))
-    assert "glare_over_value" in glare_over_values(_card((350, 396, 30)), raw, fields)[
-        FieldName.KELURAHAN_DESA
-    ].issues
-    assert "glare_over_value" in glare_over_values(_card((500, 396, 30)), raw, fields)[
-        FieldName.KELURAHAN_DESA
-    ].issues
+    assert (
+        "glare_over_value"
+        in glare_over_values(_card((350, 396, 30)), raw, fields)[FieldName.KELURAHAN_DESA].issues
+    )
+    assert (
+        "glare_over_value"
+        in glare_over_values(_card((500, 396, 30)), raw, fields)[FieldName.KELURAHAN_DESA].issues
+    )
 
 
 def test_glare_far_from_a_value_or_a_value_not_read() -> None:

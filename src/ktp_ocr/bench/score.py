@@ -13,7 +13,8 @@ Definitions (the report repeats them):
 - **Refusal** = the reader raised an input error (the code is kept). It is *deserved* when the label
   carries ``expect_reject`` or ``may_refuse`` (the card's NIK, or most of its values, lie out of
   the photo: refusing and reading are both right) or its ``condition`` is one of the unreadable
-  conditions (default ``{"unreadable"}``); any other refusal is *undeserved*. Refusals of unlabelled images are neither.
+  conditions (default ``{"unreadable"}``); any other refusal is *undeserved*. Refusals of
+  unlabelled images are neither.
 - **Scored cards** (the denominator of every accuracy figure): labelled cards that do not carry
   ``expect_reject`` and were not refused deservedly. An undeserved refusal is scored as wrong on
   all 17 fields (CER 1.0 each).

@@ -1,7 +1,9 @@
 """OCR lines -> raw text per field, by geometry.
 
-Labels anchor the rows (``labels``); when the labels cannot be read, the content of the values
-does (``content``); ``frame`` finds the card from its text when its outline cannot be seen.
+Labels anchor the rows (``labels``; a line's start is matched against the label spellings in
+``matching``, and ``column`` finds which lines are the labels); when the labels cannot be read,
+the content of the values does (``content``); ``frame`` finds the card from its text when its
+outline cannot be seen.
 """
 
 from ktp_ocr.layout.content import assign_by_content

@@ -18,17 +18,14 @@ from rapidfuzz import fuzz
 
 from ktp_ocr.fields.invalid import InvalidField
 from ktp_ocr.fields.vocab import load_vocabulary, vocab_key
-from ktp_ocr.layout.labels import (
+from ktp_ocr.layout.labels import _header_fields, _join, _photo_fields, _printed_lines
+from ktp_ocr.layout.matching import (
     PHOTO_COLUMN_X,
     _card_extent,
     _has_text,
-    _header_fields,
     _is_nik_text,
-    _join,
     _Label,
-    _photo_fields,
     _Piece,
-    _printed_lines,
     _split_box,
     _strip_separator,
 )

@@ -10,7 +10,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ktp_ocr.layout.labels import ROW_ORDER, _is_nik_text, _row_steps, _union_all, match_label
+from ktp_ocr.layout.column import _row_steps
+from ktp_ocr.layout.matching import ROW_ORDER, _is_nik_text, _union_all, match_label
 from ktp_ocr.types import BBox, FieldName, OcrLine, Point
 
 #: Fewest text lines that make a card's block of text.
