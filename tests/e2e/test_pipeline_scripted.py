@@ -472,3 +472,35 @@ def test_stretched_crops_span_the_full_range_and_blank_ones_stay() -> None:
     assert out[10, 20, 0] < out[0, 0, 0]  # ink stays darker than paper
     blank = np.full((20, 40, 3), 200, np.uint8)
     assert np.array_equal(stretched(blank), blank)
+
+
+def test_a_nik_whose_province_was_misread_is_mended_by_the_header(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a NIK read ``0211074906800318`` (6 read as 0) was withheld as having no
+    province, though the header named its regency (62.11) one digit away."""
+    card = scan_cards[3]
+    nik = str(card.truth.nik)
+    wrong = ("0" if nik[0] != "0" else "9") + nik[1:]
+    engine = _true_lines(card)
+
+    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
+        return [
+            OcrLine(ln.text.replace(nik, wrong), ln.box, ln.confidence)
+            for ln in engine.recognize(image)
+        ]
+
+    result = Reader(ScriptedEngine(script), region_repo, today=TODAY).read(card.jpeg)
+    got = result.fields[FieldName.NIK]
+    assert got.value == nik and got.issues == ("nik_region_from_header",)
+    assert got.raw.replace(" ", "").endswith(wrong)
+    assert result.nik is not None and result.nik.birth_date == card.truth.tanggal_lahir
+    # two digits wrong in the regency: nothing ties the reading to the header, so no NIK
+    twice = wrong[:2] + ("0" if nik[2] != "0" else "9") + wrong[3:]
+
+    def worse(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
+        return [
+            OcrLine(ln.text.replace(nik, twice), ln.box, ln.confidence)
+            for ln in engine.recognize(image)
+        ]
+
+    other = Reader(ScriptedEngine(worse), region_repo, today=TODAY).read(card.jpeg)
+    assert other.fields[FieldName.NIK].value is None

@@ -44,6 +44,7 @@ from ktp_ocr.pipeline.frames import (
     resized,
     to_photo,
 )
+from ktp_ocr.pipeline.header_nik import nik_from_header
 from ktp_ocr.pipeline.inference import (
     birth_date_from_nik,
     blood_dash,
@@ -336,6 +337,10 @@ class Reader:
         refuse_if_hopeless(fields, quality)
         with timer.stage("regions"):
             matches, fields = self._match_regions(fields, nik)
+            if nik is None and (mended := self._nik_by_header(fields, matches)) is not None:
+                fields, nik = mended
+                fields = sex_from_nik(birth_date_from_nik(fields, nik), nik)
+                matches, fields = self._match_regions(fields, nik)
             fields = self._snap_birthplace(fields)
         with timer.stage("checks"):
             checks = check_card(fields, nik, matches, today=self.today)
@@ -405,6 +410,28 @@ class Reader:
             return known is None or known(nik.district_code)
 
         return accept
+
+    def _nik_by_header(
+        self, fields: dict[FieldName, FieldValue[Any]], matches: tuple[RegionMatch, ...]
+    ) -> tuple[dict[FieldName, FieldValue[Any]], Nik] | None:
+        """The NIK mended by the header's regency (:mod:`.header_nik`), with the fields."""
+        known = self._region_known()
+        main = fields[FieldName.NIK]
+        regency = next((m.region for m in matches if m.level == "kabupaten_kota"), None)
+        if known is None or regency is None or main.value is not None or not main.raw:
+            return None
+        if "nik_contradicts_card" in main.issues:
+            return None
+        digits = nik_from_header(
+            main.raw, regency.code, region_known=known, accept=self._nik_acceptor(fields)
+        )
+        if digits is None:
+            return None
+        nik = parse_nik(digits, today=self.today)
+        mended = FieldValue(
+            digits, main.raw, lowered(main.confidence), ("nik_region_from_header",), main.box
+        )
+        return {**fields, FieldName.NIK: mended}, nik
 
     def _second_opinion(
         self,
