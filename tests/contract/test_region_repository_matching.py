@@ -273,3 +273,55 @@ def test_district_name_from_another_regency_does_not_match(
     if score(key, name_key(nik_district.name, "kecamatan")) < MATCH_THRESHOLD:
         assert result[2].region != nik_district
         assert result[2].agrees_with_nik is not True
+
+
+def test_a_name_glare_cut_short_matches_in_the_cards_own_regency(
+    regions_repo: RegionCatalog,
+) -> None:
+    """Regression: with the NIK lost to glare, ``ANJANG`` (for ``GUGUAK PANJANG``) and ``UHUN``
+    (for ``BUKIK APIK PUHUN``) matched nothing; glare beside them says letters are missing."""
+    names = ("SUMATERA BARAT", "KOTA BUKITTINGGI", "ANJANG", "UHUN")
+    plain = card(regions_repo, None, *names)
+    assert codes(plain)[:2] == ["13", "1375"] and codes(plain)[2:] == [None, None]
+    cut = match_card(
+        regions_repo,
+        nik_district=None,
+        provinsi=names[0],
+        kabupaten_kota=names[1],
+        kecamatan=names[2],
+        kelurahan_desa=names[3],
+        cut=frozenset({"kecamatan", "kelurahan_desa"}),
+    )
+    assert codes(cut)[:3] == ["13", "1375", "137501"]
+    assert cut[2].score == MATCH_THRESHOLD and cut[2].agrees_with_nik is None
+    village = cut[3].region
+    assert village is not None and village.name == "Bukik Apik Puhun"
+    # a stub two names share, one too short, or no regency read: nothing is guessed
+    for kecamatan, kabupaten in (("AN", "KOTA BUKITTINGGI"), ("ANJANG", None)):
+        other = match_card(
+            regions_repo,
+            nik_district=None,
+            provinsi=None,
+            kabupaten_kota=kabupaten,
+            kecamatan=kecamatan,
+            kelurahan_desa=None,
+            cut=frozenset({"kecamatan"}),
+        )
+        assert other[2].region is None
+    for kecamatan, found in (
+        ("GUGUAK PANJANG", "Bukik Apik Puhun"),
+        ("MANDIANGIN KOTO SELAYAN", None),
+    ):
+        # one village of Guguak Panjang ends with PUHUN; two of Mandiangin start with it
+        village_of = match_card(
+            regions_repo,
+            nik_district=None,
+            provinsi=None,
+            kabupaten_kota="KOTA BUKITTINGGI",
+            kecamatan=kecamatan,
+            kelurahan_desa="PUHUN",
+            cut=frozenset({"kelurahan_desa"}),
+        )
+        assert village_of[2].region is not None  # the district itself is read whole
+        got = village_of[3].region
+        assert (got.name if got else None) == found

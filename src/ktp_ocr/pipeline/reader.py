@@ -74,6 +74,7 @@ from ktp_ocr.types import (
     QualityVerdict,
     RawField,
     ReadResult,
+    RegionLevel,
     RegionMatch,
 )
 
@@ -105,6 +106,8 @@ UNSURE_NIK = frozenset({"nik_ambiguous", "nik_uncorroborated", "nik_region_unkno
 #: Snap a printed place name to the official one at or above this match score (0-100), or at
 #: the matcher's own threshold when the region is the NIK's (a handful of candidates).
 SNAP_SCORE = 90.0
+#: Place fields whose value glare may have cut is matched also as the start or end of a name.
+_CUT_LEVELS: tuple[RegionLevel, ...] = ("kecamatan", "kelurahan_desa")
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,8 +500,11 @@ class Reader:
     ) -> tuple[tuple[RegionMatch, ...], dict[FieldName, FieldValue[Any]]]:
         if self.regions is None:
             return (), fields
-        from ktp_ocr.regions.match import card_name, match_card
+        from ktp_ocr.regions.match import MATCH_THRESHOLD, card_name, match_card
 
+        cut = frozenset(
+            level for level in _CUT_LEVELS if "glare_over_value" in fields[FieldName(level)].issues
+        )
         matches = match_card(
             self.regions,
             nik_district=nik.district_code if nik else None,
@@ -506,6 +512,7 @@ class Reader:
             kabupaten_kota=field_text(fields, FieldName.KABUPATEN_KOTA),
             kecamatan=field_text(fields, FieldName.KECAMATAN),
             kelurahan_desa=field_text(fields, FieldName.KELURAHAN_DESA),
+            cut=cut,
         )
         snapped = dict(fields)
         for match in matches:
@@ -514,7 +521,11 @@ class Reader:
             if (
                 match.region is not None
                 and not match.ambiguous
-                and (match.score >= SNAP_SCORE or (match.agrees_with_nik and match.score >= 80))
+                and (
+                    match.score >= SNAP_SCORE
+                    or (match.agrees_with_nik and match.score >= MATCH_THRESHOLD)
+                    or (match.level in cut and match.score >= MATCH_THRESHOLD)
+                )
                 and current is not None
                 and current.value is not None
             ):

@@ -264,8 +264,13 @@ def match_card(
     kabupaten_kota: str | None,
     kecamatan: str | None,
     kelurahan_desa: str | None,
+    cut: frozenset[RegionLevel] = frozenset(),
 ) -> tuple[RegionMatch, ...]:
     """Match a card's four place names; one :class:`RegionMatch` per level, top-down.
+
+    ``cut`` names the levels whose text may have lost letters at either end (glare was seen
+    beside it): such a stub is also matched without a NIK, inside the card's own parent
+    region (see :func:`_cut_name`).
 
     ``nik_district`` is the NIK's ``PPKKCC`` (the whole NIK works too); a historic code (an old
     Papua NIK) is followed through the code history. ``agrees_with_nik`` says whether the
@@ -289,7 +294,7 @@ def match_card(
             first = ()
         result = match_level(catalog, level, text, first=first, scope=_scope(level, matched, nik))
         if result.region is None and not result.ambiguous:
-            result = _cut_name(catalog, level, text, matched, nik) or result
+            result = _cut_name(catalog, level, text, matched, nik, cut=level in cut) or result
         if result.region is not None:
             matched[level] = result.region
             agrees = _agrees(level, result.region, nik)
@@ -310,6 +315,8 @@ def _cut_name(
     text: str | None,
     matched: dict[RegionLevel, Region],
     nik: _NikRegions,
+    *,
+    cut: bool = False,
 ) -> RegionMatch | None:
     """The NIK's district, or a village in it, whose name starts or ends with what was read.
 
@@ -319,13 +326,24 @@ def _cut_name(
     villages of the NIK's district (when the card's district, if matched, is that one), and
     only when exactly one name there starts or ends with the stub. The match scores
     :data:`MATCH_THRESHOLD`, below an exact reading, and agrees with the NIK.
+
+    Without a NIK, a stub that glare was seen beside (``cut``) is matched the same way inside
+    the card's own matched parent (the regency for a district, the district for a village):
+    the glare is the evidence that letters are missing. Such a match does not claim to agree
+    with a NIK.
     """
     if level not in ("kecamatan", "kelurahan_desa") or not text:
         return None
     key = parse_place(text, level).key
     district = nik.current("kecamatan")
-    if len(key) < CUT_MIN_LETTERS or not key.isalpha() or district is None:
+    if len(key) < CUT_MIN_LETTERS or not key.isalpha():
         return None
+    if district is None:
+        parent = matched.get("kabupaten_kota" if level == "kecamatan" else "kecamatan")
+        if not cut or parent is None:
+            return None
+        region = _one_cut(repo, [parent.code], level, key, None)
+        return None if region is None else RegionMatch(level, text, region, MATCH_THRESHOLD)
     if level == "kecamatan":
         scopes = [region.code for region, _ in nik.first(level)]
         keep: set[str] | None = set(scopes)  # not what history put inside those codes
@@ -334,6 +352,16 @@ def _cut_name(
         if card_district is not None and card_district.code != district.code:
             return None
         scopes, keep = [district.code], None
+    region = _one_cut(repo, scopes, level, key, keep)
+    if region is None:
+        return None
+    return RegionMatch(level, text, region, MATCH_THRESHOLD, False, True)
+
+
+def _one_cut(
+    repo: RegionCatalog, scopes: list[str], level: RegionLevel, key: str, keep: set[str] | None
+) -> Region | None:
+    """The one region of ``level`` in ``scopes`` whose name starts or ends with ``key``."""
     found: dict[str, Region] = {}
     for scope in scopes:
         index = repo.name_index(scope, level)
@@ -345,4 +373,4 @@ def _cut_name(
     if len(found) != 1:
         return None
     (region,) = found.values()
-    return RegionMatch(level, text, region, MATCH_THRESHOLD, False, True)
+    return region
