@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from ktp_ocr.config import Settings
 from ktp_ocr.errors import KtpError
+from ktp_ocr.heap import return_large_blocks
 from ktp_ocr.types import CARD_FIELDS, FieldName, ReadResult, result_to_dict
 
 log = logging.getLogger("ktp_ocr.cli")
@@ -245,6 +246,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code (see ``docs/errors.md``)."""
     args = _parser().parse_args(argv)
+    return_large_blocks()
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

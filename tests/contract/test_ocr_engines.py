@@ -478,3 +478,15 @@ def test_the_int8_engine_reads_the_card_as_the_float_one() -> None:
         line.text for line in plain.recognize(image)
     ]
     assert fast.recognize_crops([image[40:80, 190:580]])[0][0].endswith(NIK)
+
+
+@pytest.mark.engine
+def test_rapidocr_detector_keeps_no_arena(rapid_engine: OcrEngine) -> None:
+    """The detector's large, image-shaped tensors are freed after each look; the recognisers,
+    reading many lines of like shapes, keep their arena."""
+    ocr = rapid_engine._ocr  # type: ignore[attr-defined]
+    detector = ocr.text_det.session.session.get_session_options()
+    assert detector.enable_cpu_mem_arena is False
+    recogniser = ocr.text_rec
+    first = getattr(recogniser, "sure", [recogniser])[0]
+    assert first.session.session.get_session_options().enable_cpu_mem_arena is True

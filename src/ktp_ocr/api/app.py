@@ -31,6 +31,7 @@ from ktp_ocr.api.server import mark_ready
 from ktp_ocr.api.state import CardReader, RegionsGuard, Services
 from ktp_ocr.config import Settings
 from ktp_ocr.errors import RegionStoreError
+from ktp_ocr.heap import return_large_blocks
 from ktp_ocr.ocr.base import OcrEngine
 from ktp_ocr.regions.base import RegionRepository
 
@@ -162,6 +163,7 @@ def create_app(
         clock: Time source for the in-memory limiter and cache (tests).
     """
     settings = settings or Settings()
+    return_large_blocks()
     if settings.rate_limit and settings.rate_limit.strip().lower() not in {"off", "none", "0"}:
         parse_rate(settings.rate_limit)  # fail at start-up, not on the first request
 
