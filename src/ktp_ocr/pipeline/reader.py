@@ -503,7 +503,10 @@ class Reader:
         from ktp_ocr.regions.match import MATCH_THRESHOLD, card_name, match_card
 
         cut = frozenset(
-            level for level in _CUT_LEVELS if "glare_over_value" in fields[FieldName(level)].issues
+            level
+            for level in _CUT_LEVELS
+            if (value := fields.get(FieldName(level))) is not None
+            and "glare_over_value" in value.issues
         )
         matches = match_card(
             self.regions,
