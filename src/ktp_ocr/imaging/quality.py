@@ -151,7 +151,11 @@ def _where(box: BBox, w: int, h: int) -> str:
 
 
 def assess(
-    card: U8, *, card_fraction: float | None, source_width: float | None = None
+    card: U8,
+    *,
+    card_fraction: float | None,
+    source_width: float | None = None,
+    glare: tuple[Glare, ...] | None = None,
 ) -> tuple[QualityVerdict, ...]:
     """Quality findings for a flattened, upright card (BGR), worst first.
 
@@ -160,6 +164,7 @@ def assess(
         card_fraction: Share of the photo's area the card covered, when known.
         source_width: The card's width in the original photo's pixels, when known (the
             flattened card may have been enlarged); defaults to the card's own width.
+        glare: The card's reflections (:func:`find_glare`) when the caller has found them.
     """
     h, w = card.shape[:2]
     src_w = float(source_width) if source_width is not None else float(w)
@@ -253,8 +258,10 @@ def assess(
             )
 
     # --- glare
-    darkest = _darkest_channel(card)
-    glare = find_glare(card, darkest)
+    darkest = None
+    if glare is None:
+        darkest = _darkest_channel(card)
+        glare = find_glare(card, darkest)
     if glare:
         mask = glare_mask(card, glare, darkest)
         total = float(sum(g.fraction for g in glare))

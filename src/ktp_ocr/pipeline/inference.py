@@ -25,7 +25,7 @@ from ktp_ocr.fields.invalid import InvalidField
 from ktp_ocr.fields.repair import to_digits
 from ktp_ocr.fields.text import lowered
 from ktp_ocr.imaging.marks import BLOT_MIN_ASPECT, DASH_MIN_ASPECT, holds_no_letter, is_lone_dash
-from ktp_ocr.imaging.quality import find_glare, glare_mask
+from ktp_ocr.imaging.quality import Glare, find_glare, glare_mask
 from ktp_ocr.pipeline.frames import band
 from ktp_ocr.types import (
     SEUMUR_HIDUP,
@@ -365,14 +365,16 @@ def glare_over_values(
     card: NDArray[np.uint8],
     raw: Mapping[FieldName, RawField],
     fields: dict[FieldName, FieldValue[Any]],
+    glare: tuple[Glare, ...] | None = None,
 ) -> dict[FieldName, FieldValue[Any]]:
     """Read values that glare covers or borders, flagged ``glare_over_value`` and less sure.
 
     A reflection that washes out the first letters of a value (``...PANJANG`` read as
     ``ANJANG``) leaves a clean, confident reading of the rest: nothing in the text says a part
-    is missing, but the clipped pixels beside it do.
+    is missing, but the clipped pixels beside it do. ``glare`` is the card's reflections
+    (:func:`~ktp_ocr.imaging.quality.find_glare`) when the caller has found them.
     """
-    glare = find_glare(card)
+    glare = find_glare(card) if glare is None else glare
     if not glare:
         return fields
     mask = glare_mask(card, glare)

@@ -32,7 +32,7 @@ from ktp_ocr.imaging.deskew import (
 )
 from ktp_ocr.imaging.detect import find_card
 from ktp_ocr.imaging.load import load_image, to_bgr
-from ktp_ocr.imaging.quality import assess
+from ktp_ocr.imaging.quality import Glare, assess, find_glare
 from ktp_ocr.ocr import OcrEngine, create_engine
 from ktp_ocr.ocr.regionread import NikRegionReader
 from ktp_ocr.pipeline.frames import (
@@ -295,9 +295,11 @@ class Reader:
         if by_content and not raw:
             raise refusal(best, fraction, seen_ktp=seen_ktp)
         with timer.stage("quality"):
-            quality = assess(best.card, card_fraction=fraction, source_width=card_width(quad))
+            glare = find_glare(best.card)
+            width = card_width(quad)
+            quality = assess(best.card, card_fraction=fraction, source_width=width, glare=glare)
         return self._interpret(
-            best, raw, quality, timer, quad, keep_card_image, by_content=by_content
+            best, raw, quality, timer, quad, keep_card_image, by_content=by_content, glare=glare
         )
 
     def _read_quad(
@@ -317,6 +319,7 @@ class Reader:
         keep_card_image: bool,
         *,
         by_content: bool = False,
+        glare: tuple[Glare, ...] = (),
     ) -> ReadResult:
         h, w = reading.card.shape[:2]
         with timer.stage("layout"):
@@ -325,7 +328,7 @@ class Reader:
         with timer.stage("fields"):
             fields = parse_fields(raw, today=self.today, region_known=self._region_known())
             fields = mark_no_letter(read, raw, fields)
-            fields = glare_over_values(reading.card, raw, fields)
+            fields = glare_over_values(reading.card, raw, fields, glare)
             if by_content:
                 fields = {name: less_sure(fv) for name, fv in fields.items()}
         if self.nik_reader is not None:
