@@ -490,3 +490,31 @@ def test_rapidocr_detector_keeps_no_arena(rapid_engine: OcrEngine) -> None:
     recogniser = ocr.text_rec
     first = getattr(recogniser, "sure", [recogniser])[0]
     assert first.session.session.get_session_options().enable_cpu_mem_arena is True
+
+
+@pytest.mark.engine
+def test_rapidocr_detects_with_the_copy_without_subnormal_weights(
+    rapid_engine: OcrEngine, tmp_path: Path
+) -> None:
+    """The shipped detector's subnormal weights are zero in the copy it runs, and its output is
+    the shipped detector's, bit for bit, on a card and on a photo-like scene."""
+    import onnx
+    import onnxruntime as ort
+
+    from ktp_ocr.ocr.rapid import DET_MODEL
+    from ktp_ocr.ocr.subnormal import detector_model, flush_subnormals
+
+    ocr = rapid_engine._ocr  # type: ignore[attr-defined]
+    running = Path(ocr.cfg.Det.model_path)
+    assert running == detector_model(_shipped(DET_MODEL))
+    assert flush_subnormals(onnx.load(str(running))) == 0
+    assert flush_subnormals(onnx.load(str(_shipped(DET_MODEL)))) > 0
+
+    shipped = ort.InferenceSession(str(_shipped(DET_MODEL)), providers=["CPUExecutionProvider"])
+    flushed = ort.InferenceSession(str(running), providers=["CPUExecutionProvider"])
+    rng = np.random.default_rng(5)
+    noisy = np.clip(render().astype(np.int16) + rng.integers(-40, 40, (630, 1000, 3)), 0, 255)
+    for image in (render(), noisy.astype(np.uint8)):
+        small = np.asarray(Image.fromarray(image).resize((736, 448)), dtype=np.float32)
+        x = ((small / 255.0 - 0.5) / 0.5).transpose(2, 0, 1)[None].copy()
+        assert np.array_equal(flushed.run(None, {"x": x})[0], shipped.run(None, {"x": x})[0])

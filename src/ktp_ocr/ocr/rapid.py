@@ -20,6 +20,7 @@ from ktp_ocr.errors import EngineUnavailable
 from ktp_ocr.ocr.ctc import decode_nearly_chosen
 from ktp_ocr.ocr.recognisers import MAX_REC_COPIES, Recogniser, copy_recogniser
 from ktp_ocr.ocr.spacing import restore_spaces
+from ktp_ocr.ocr.subnormal import detector_model
 from ktp_ocr.types import BBox, OcrLine, Point
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,9 @@ TEXT_SCORE = 0.3
 REC_MIN_WIDTH = 160
 #: The recogniser shipped in the wheel, sliced to Latin characters by :mod:`ktp_ocr.ocr.latin`.
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
+#: The detector shipped in the wheel, read without its subnormal weights
+#: (:mod:`ktp_ocr.ocr.subnormal`: the same output, three times faster).
+DET_MODEL = "PP-OCRv6_det_small.onnx"
 
 
 def _quad_to_box(quad: Any) -> BBox:
@@ -175,6 +179,10 @@ class RapidOcrEngine:
             if derived is not None:
                 params["Rec.model_path"] = str(derived)
         self.latin_only = "Rec.model_path" in params
+        shipped_det = Path(rapidocr.__file__).parent / "models" / DET_MODEL
+        flushed = detector_model(shipped_det) if shipped_det.is_file() else None
+        if flushed is not None:
+            params["Det.model_path"] = str(flushed)
         try:
             self._ocr = RapidOCR(params=params)
         except (OSError, RuntimeError, ValueError) as exc:  # model file missing or unloadable
