@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import struct
+from pathlib import Path
 from typing import Any, Final
 
 import cv2
@@ -30,9 +31,9 @@ from PIL import (
     WebPImagePlugin,
 )
 
-from ktp_ocr.errors import CorruptImage, ImageTooLarge, UnsupportedImage
+from ktp_ocr.errors import CorruptImage, ImageTooLarge, InputError, UnsupportedImage
 
-__all__ = ["detect_format", "load_image", "to_bgr"]
+__all__ = ["detect_format", "load_image", "read_file", "to_bgr"]
 
 #: Supported formats and the Pillow class that parses each one's header. Calling the class
 #: directly (rather than ``Image.open``) reads the header without Pillow's own global
@@ -66,6 +67,20 @@ _DECODE_ERRORS: Final = (
 )
 
 _WHITE: Final = 255
+
+
+def read_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of the image file ``path``, refused when over ``max_bytes`` or unreadable."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ImageTooLarge(
+                f"The file is {size} bytes; the limit is {max_bytes}.", code="file_too_large"
+            )
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        message = f"Cannot read {path.name}: {exc.strerror}."
+        raise InputError(message, code="file_unreadable") from exc
 
 
 def detect_format(data: bytes) -> str | None:

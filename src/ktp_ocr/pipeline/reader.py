@@ -6,7 +6,7 @@ Only this module knows the order of the stages; each stage is a function tested 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -19,10 +19,8 @@ from numpy.typing import NDArray
 from ktp_ocr import layout
 from ktp_ocr.checks import check_card, score_card
 from ktp_ocr.config import Settings
-from ktp_ocr.errors import ImageTooLarge, InputError
-from ktp_ocr.fields.nik import InvalidNik, mask_nik, parse_nik, read_nik
+from ktp_ocr.fields.nik import mask_nik
 from ktp_ocr.fields.parse import parse_fields
-from ktp_ocr.fields.text import lowered
 from ktp_ocr.imaging.deskew import (
     card_to_image,
     orientation_hint,
@@ -31,7 +29,7 @@ from ktp_ocr.imaging.deskew import (
     warp_card,
 )
 from ktp_ocr.imaging.detect import find_card
-from ktp_ocr.imaging.load import load_image, to_bgr
+from ktp_ocr.imaging.load import load_image, read_file, to_bgr
 from ktp_ocr.imaging.quality import Glare, assess, find_glare
 from ktp_ocr.ocr import OcrEngine, create_engine
 from ktp_ocr.ocr.regionread import NikRegionReader
@@ -44,23 +42,26 @@ from ktp_ocr.pipeline.frames import (
     resized,
     to_photo,
 )
-from ktp_ocr.pipeline.header_nik import nik_from_header
 from ktp_ocr.pipeline.inference import (
     birth_date_from_nik,
     blood_dash,
     citizenship_from_validity,
     contradicted,
     failed_checks,
-    field_text,
     glare_over_values,
     less_sure,
     mark_no_letter,
-    same_style,
     sex_from_nik,
     validity_from_birthday,
-    with_issue,
     withhold_nik,
 )
+from ktp_ocr.pipeline.nik_opinions import (
+    decoded_nik,
+    nik_by_header,
+    region_known,
+    second_opinion,
+)
+from ktp_ocr.pipeline.places import match_regions, snap_birthplace
 from ktp_ocr.pipeline.reading import Reading, Timer
 from ktp_ocr.pipeline.refusal import MIN_LABELS, ktp_evidence, refusal, refuse_if_hopeless
 from ktp_ocr.pipeline.rereads import REREAD_FIELDS, missing_values, settle_birth_date
@@ -69,13 +70,10 @@ from ktp_ocr.types import (
     FieldName,
     FieldValue,
     KtpCard,
-    Nik,
     OcrLine,
     QualityVerdict,
     RawField,
     ReadResult,
-    RegionLevel,
-    RegionMatch,
 )
 
 log = logging.getLogger(__name__)
@@ -99,15 +97,6 @@ LOCATE_TILE_SIDE = 1100
 #: A card placed again from its own reading is read again when a corner moves this share of
 #: its width.
 REFINE_MIN_SHIFT = 0.04
-#: A NIK read with one of these issues (or not read) gets a second opinion. Repaired but
-#: unambiguous readings do not: on the benchmark a wider trigger doubled the time per card and
-#: changed no NIK.
-UNSURE_NIK = frozenset({"nik_ambiguous", "nik_uncorroborated", "nik_region_unknown"})
-#: Snap a printed place name to the official one at or above this match score (0-100), or at
-#: the matcher's own threshold when the region is the NIK's (a handful of candidates).
-SNAP_SCORE = 90.0
-#: Place fields whose value glare may have cut is matched also as the start or end of a name.
-_CUT_LEVELS: tuple[RegionLevel, ...] = ("kecamatan", "kelurahan_desa")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +132,7 @@ class Reader:
 
     def _decode(self, image: ImageInput) -> NDArray[np.uint8]:
         if isinstance(image, (str, Path)):
-            image = _read_file(Path(image), self.limits.max_bytes)
+            image = read_file(Path(image), self.limits.max_bytes)
         if isinstance(image, (bytes, bytearray, memoryview)):
             return load_image(
                 bytes(image), max_bytes=self.limits.max_bytes, max_pixels=self.limits.max_pixels
@@ -326,15 +315,18 @@ class Reader:
             read_crops = getattr(self.engine, "recognize_crops", None)
             read, raw = raw, blood_dash(reading.card, raw, read_crops)
         with timer.stage("fields"):
-            fields = parse_fields(raw, today=self.today, region_known=self._region_known())
+            fields = parse_fields(raw, today=self.today, region_known=region_known(self.regions))
             fields = mark_no_letter(read, raw, fields)
             fields = glare_over_values(reading.card, raw, fields, glare)
             if by_content:
                 fields = {name: less_sure(fv) for name, fv in fields.items()}
+        known = region_known(self.regions)
         if self.nik_reader is not None:
             with timer.stage("nik_second_opinion"):
-                fields = self._second_opinion(reading.card, raw, fields)
-        nik = _decoded_nik(fields.get(FieldName.NIK), self.today)
+                fields = second_opinion(
+                    self.nik_reader, reading.card, raw, fields, self.today, known
+                )
+        nik = decoded_nik(fields.get(FieldName.NIK), self.today)
         if any(fields[name].value is None for name in REREAD_FIELDS):
             with timer.stage("reread"):
                 fields = missing_values(self.engine, reading, raw, fields, nik)
@@ -342,12 +334,13 @@ class Reader:
         fields = citizenship_from_validity(validity_from_birthday(fields))
         refuse_if_hopeless(fields, quality)
         with timer.stage("regions"):
-            matches, fields = self._match_regions(fields, nik)
-            if nik is None and (mended := self._nik_by_header(fields, matches)) is not None:
+            matches, fields = match_regions(self.regions, fields, nik)
+            mended = None if nik is not None else nik_by_header(fields, matches, self.today, known)
+            if mended is not None:
                 fields, nik = mended
                 fields = sex_from_nik(birth_date_from_nik(fields, nik), nik)
-                matches, fields = self._match_regions(fields, nik)
-            fields = self._snap_birthplace(fields)
+                matches, fields = match_regions(self.regions, fields, nik)
+            fields = snap_birthplace(self.regions, fields)
         with timer.stage("checks"):
             checks = check_card(fields, nik, matches, today=self.today)
         if contradicted(checks) and nik is not None:
@@ -389,157 +382,6 @@ class Reader:
             card_image=reading.card if keep_card_image else None,
         )
 
-    def _region_known(self) -> Callable[[str], bool] | None:
-        repo = self.regions
-        if repo is None:
-            return None
-        resolve = getattr(repo, "resolve", None)
-        if resolve is not None:
-            return lambda code: resolve(code) is not None
-        return lambda code: repo.get(code) is not None
-
-    def _nik_acceptor(self, fields: Mapping[FieldName, FieldValue[Any]]) -> Callable[[str], bool]:
-        """A test a NIK reading must pass: well formed, and agreeing with what was printed."""
-        birth = fields[FieldName.TANGGAL_LAHIR].value
-        sex = fields[FieldName.JENIS_KELAMIN].value
-        known = self._region_known()
-
-        def accept(text: str) -> bool:
-            try:
-                nik = parse_nik(text, today=self.today)
-            except InvalidNik:
-                return False
-            if isinstance(birth, date) and nik.birth_date != birth:
-                return False
-            if sex is not None and nik.sex.value != str(sex):
-                return False
-            return known is None or known(nik.district_code)
-
-        return accept
-
-    def _nik_by_header(
-        self, fields: dict[FieldName, FieldValue[Any]], matches: tuple[RegionMatch, ...]
-    ) -> tuple[dict[FieldName, FieldValue[Any]], Nik] | None:
-        """The NIK mended by the header's regency (:mod:`.header_nik`), with the fields."""
-        known = self._region_known()
-        main = fields[FieldName.NIK]
-        regency = next((m.region for m in matches if m.level == "kabupaten_kota"), None)
-        if known is None or regency is None or main.value is not None or not main.raw:
-            return None
-        if "nik_contradicts_card" in main.issues:
-            return None
-        digits = nik_from_header(
-            main.raw, regency.code, region_known=known, accept=self._nik_acceptor(fields)
-        )
-        if digits is None:
-            return None
-        nik = parse_nik(digits, today=self.today)
-        mended = FieldValue(
-            digits, main.raw, lowered(main.confidence), ("nik_region_from_header",), main.box
-        )
-        return {**fields, FieldName.NIK: mended}, nik
-
-    def _second_opinion(
-        self,
-        card: NDArray[np.uint8],
-        raw: Mapping[FieldName, Any],
-        fields: dict[FieldName, FieldValue[Any]],
-    ) -> dict[FieldName, FieldValue[Any]]:
-        """Re-read an unsure NIK with the second engine; keep the reading that passes."""
-        main = fields[FieldName.NIK]
-        if main.value is not None and not set(main.issues) & UNSURE_NIK:
-            return fields
-        assert self.nik_reader is not None
-        accept = self._nik_acceptor(fields)
-        box = raw[FieldName.NIK].box if FieldName.NIK in raw else None
-        line = self.nik_reader.read_nik_region(card, box=box, accept=accept)
-        if line is None:
-            return fields
-        digits = "".join(ch for ch in line.text if ch.isdigit())
-        if main.value is not None and accept(str(main.value)):
-            if main.value == digits:
-                agreed = replace(main, confidence=max(main.confidence, line.confidence))
-                return {**fields, FieldName.NIK: agreed}
-            return {**fields, FieldName.NIK: with_issue(main, "nik_engines_disagree")}
-        second = read_nik(
-            line.text,
-            confidence=line.confidence,
-            today=self.today,
-            region_known=self._region_known(),
-            birth_date=fields[FieldName.TANGGAL_LAHIR].value,
-            sex=fields[FieldName.JENIS_KELAMIN].value,
-        )
-        if second.value is None:
-            return fields
-        issues = (*second.issues, "nik_second_opinion")
-        chosen = FieldValue(
-            second.value, main.raw or line.text, second.confidence, issues, line.box
-        )
-        return {**fields, FieldName.NIK: chosen}
-
-    def _snap_birthplace(
-        self, fields: dict[FieldName, FieldValue[Any]]
-    ) -> dict[FieldName, FieldValue[Any]]:
-        """Mend a birthplace that stands for a regency/city or district name.
-
-        See :mod:`ktp_ocr.regions.birthplace`; any other text is left as read.
-        """
-        current = fields.get(FieldName.TEMPAT_LAHIR)
-        index = getattr(self.regions, "name_index", None)
-        if current is None or current.value is None or index is None:
-            return fields
-        from ktp_ocr.regions.birthplace import RESPACED, birthplace_name
-
-        found = birthplace_name(str(current.value), index)
-        if found is None:
-            return fields
-        name, code = found
-        confidence = current.confidence if code == RESPACED else lowered(current.confidence)
-        fixed = with_issue(current, code, value=name, confidence=confidence)
-        return {**fields, FieldName.TEMPAT_LAHIR: fixed}
-
-    def _match_regions(
-        self, fields: dict[FieldName, FieldValue[Any]], nik: Nik | None
-    ) -> tuple[tuple[RegionMatch, ...], dict[FieldName, FieldValue[Any]]]:
-        if self.regions is None:
-            return (), fields
-        from ktp_ocr.regions.match import MATCH_THRESHOLD, card_name, match_card
-
-        cut = frozenset(
-            level
-            for level in _CUT_LEVELS
-            if (value := fields.get(FieldName(level))) is not None
-            and "glare_over_value" in value.issues
-        )
-        matches = match_card(
-            self.regions,
-            nik_district=nik.district_code if nik else None,
-            provinsi=field_text(fields, FieldName.PROVINSI),
-            kabupaten_kota=field_text(fields, FieldName.KABUPATEN_KOTA),
-            kecamatan=field_text(fields, FieldName.KECAMATAN),
-            kelurahan_desa=field_text(fields, FieldName.KELURAHAN_DESA),
-            cut=cut,
-        )
-        snapped = dict(fields)
-        for match in matches:
-            name = FieldName(match.level)
-            current = fields.get(name)
-            if (
-                match.region is not None
-                and not match.ambiguous
-                and (
-                    match.score >= SNAP_SCORE
-                    or (match.agrees_with_nik and match.score >= MATCH_THRESHOLD)
-                    or (match.level in cut and match.score >= MATCH_THRESHOLD)
-                )
-                and current is not None
-                and current.value is not None
-            ):
-                official = card_name(match.region)
-                if official != current.value and same_style(current.value, official, name):
-                    snapped[name] = with_issue(current, "snapped_to_region", value=official)
-        return tuple(matches), snapped
-
 
 def _cut_short(reading: Reading) -> bool:
     """Whether the card's last labelled row lies (partly) below the flattened card."""
@@ -548,31 +390,9 @@ def _cut_short(reading: Reading) -> bool:
     return last is not None and last[0] + last[1] / 2 > h
 
 
-def _decoded_nik(fv: FieldValue[Any] | None, today: date) -> Nik | None:
-    if fv is None or fv.value is None:
-        return None
-    try:
-        return parse_nik(str(fv.value), today=today)
-    except InvalidNik:
-        return None
-
-
 def _card_from_fields(fields: Mapping[FieldName, FieldValue[Any]]) -> KtpCard:
     values = {name.value: fv.value for name, fv in fields.items() if fv.value is not None}
     return KtpCard(**values)
-
-
-def _read_file(path: Path, max_bytes: int) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ImageTooLarge(
-                f"The file is {size} bytes; the limit is {max_bytes}.", code="file_too_large"
-            )
-        return path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        message = f"Cannot read {path.name}: {exc.strerror}."
-        raise InputError(message, code="file_unreadable") from exc
 
 
 def engine_options(settings: Settings) -> dict[str, object]:

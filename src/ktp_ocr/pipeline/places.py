@@ -1,0 +1,84 @@
+"""The card's place names against the region database: matched, snapped, the birthplace mended."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ktp_ocr.fields.text import lowered
+from ktp_ocr.pipeline.inference import field_text, same_style, with_issue
+from ktp_ocr.regions import RegionRepository
+from ktp_ocr.types import FieldName, FieldValue, Nik, RegionLevel, RegionMatch
+
+__all__ = ["CUT_LEVELS", "SNAP_SCORE", "match_regions", "snap_birthplace"]
+
+#: Snap a printed place name to the official one at or above this match score (0-100), or at
+#: the matcher's own threshold when the region is the NIK's (a handful of candidates).
+SNAP_SCORE = 90.0
+#: Place fields whose value glare may have cut is matched also as the start or end of a name.
+CUT_LEVELS: tuple[RegionLevel, ...] = ("kecamatan", "kelurahan_desa")
+
+Fields = dict[FieldName, FieldValue[Any]]
+
+
+def match_regions(
+    regions: RegionRepository | None, fields: Fields, nik: Nik | None
+) -> tuple[tuple[RegionMatch, ...], Fields]:
+    """The card's region matches, and its place fields snapped to the official names."""
+    if regions is None:
+        return (), fields
+    from ktp_ocr.regions.match import MATCH_THRESHOLD, card_name, match_card
+
+    cut = frozenset(
+        level
+        for level in CUT_LEVELS
+        if (value := fields.get(FieldName(level))) is not None
+        and "glare_over_value" in value.issues
+    )
+    matches = match_card(
+        regions,
+        nik_district=nik.district_code if nik else None,
+        provinsi=field_text(fields, FieldName.PROVINSI),
+        kabupaten_kota=field_text(fields, FieldName.KABUPATEN_KOTA),
+        kecamatan=field_text(fields, FieldName.KECAMATAN),
+        kelurahan_desa=field_text(fields, FieldName.KELURAHAN_DESA),
+        cut=cut,
+    )
+    snapped = dict(fields)
+    for match in matches:
+        name = FieldName(match.level)
+        current = fields.get(name)
+        if (
+            match.region is not None
+            and not match.ambiguous
+            and (
+                match.score >= SNAP_SCORE
+                or (match.agrees_with_nik and match.score >= MATCH_THRESHOLD)
+                or (match.level in cut and match.score >= MATCH_THRESHOLD)
+            )
+            and current is not None
+            and current.value is not None
+        ):
+            official = card_name(match.region)
+            if official != current.value and same_style(current.value, official, name):
+                snapped[name] = with_issue(current, "snapped_to_region", value=official)
+    return tuple(matches), snapped
+
+
+def snap_birthplace(regions: RegionRepository | None, fields: Fields) -> Fields:
+    """Mend a birthplace that stands for a regency/city or district name.
+
+    See :mod:`ktp_ocr.regions.birthplace`; any other text is left as read.
+    """
+    current = fields.get(FieldName.TEMPAT_LAHIR)
+    index = getattr(regions, "name_index", None)
+    if current is None or current.value is None or index is None:
+        return fields
+    from ktp_ocr.regions.birthplace import RESPACED, birthplace_name
+
+    found = birthplace_name(str(current.value), index)
+    if found is None:
+        return fields
+    name, code = found
+    confidence = current.confidence if code == RESPACED else lowered(current.confidence)
+    fixed = with_issue(current, code, value=name, confidence=confidence)
+    return {**fields, FieldName.TEMPAT_LAHIR: fixed}
