@@ -19,7 +19,10 @@ def _model(weights: np.ndarray) -> onnx.ModelProto:
     w = numpy_helper.from_array(weights.astype(np.float32), "W")
     shape = numpy_helper.from_array(np.array([1, weights.shape[1]], dtype=np.int64), "shape")
     graph = helper.make_graph(
-        [helper.make_node("MatMul", ["x", "W"], ["m"]), helper.make_node("Reshape", ["m", "shape"], ["y"])],
+        [
+            helper.make_node("MatMul", ["x", "W"], ["m"]),
+            helper.make_node("Reshape", ["m", "shape"], ["y"]),
+        ],
         "tiny",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, weights.shape[0]])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, weights.shape[1]])],
@@ -90,4 +93,6 @@ def test_the_flushed_model_computes_the_same(values: list[list[float]], tmp_path
     x = np.full((1, weights.shape[0]), 0.75, dtype=np.float32)
     shipped = ort.InferenceSession(str(source), providers=["CPUExecutionProvider"])
     copy = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-    np.testing.assert_allclose(copy.run(None, {"x": x})[0], shipped.run(None, {"x": x})[0], atol=1e-37)
+    np.testing.assert_allclose(
+        copy.run(None, {"x": x})[0], shipped.run(None, {"x": x})[0], atol=1e-37
+    )
