@@ -504,3 +504,26 @@ def test_a_nik_whose_province_was_misread_is_mended_by_the_header(scan_cards, re
 
     other = Reader(ScriptedEngine(worse), region_repo, today=TODAY).read(card.jpeg)
     assert other.fields[FieldName.NIK].value is None
+
+
+def test_every_recognition_of_a_read_shares_one_photo_scope(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    """The recogniser's doubt about a photo (``one_photo``) lasts one read, no more."""
+    from ktp_ocr.ocr import recognisers
+
+    card = scan_cards[0]
+    truth = _true_lines(card)
+    scopes: list[object] = []
+
+    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
+        scopes.append(recognisers._PHOTO.get())
+        return truth.recognize(image)
+
+    reader = Reader(ScriptedEngine(script), region_repo, today=TODAY)
+    reader.read(card.jpeg)
+    first = list(scopes)
+    reader.read(card.jpeg)
+    second = scopes[len(first) :]
+    assert first and second and None not in scopes
+    assert len({id(s) for s in first}) == 1 and len({id(s) for s in second}) == 1
+    assert first[0] is not second[0]
+    assert recognisers._PHOTO.get() is None

@@ -10,7 +10,7 @@ import pytest
 from rapidocr.ch_ppocr_rec.typings import TextRecInput, TextRecOutput
 
 from ktp_ocr.ocr import quantized
-from ktp_ocr.ocr.recognisers import DOUBTFUL_SHARE, UNSURE_LINE, Recogniser
+from ktp_ocr.ocr.recognisers import DOUBTFUL_SHARE, UNSURE_LINE, Recogniser, one_photo
 
 
 class _Copy:
@@ -74,6 +74,71 @@ def test_a_single_unsure_crop_is_read_by_the_float_copy() -> None:
     sure, fast = _Copy("f"), _Copy("q", {300: 0.4})
     out = Recogniser([sure], [fast], 160)(TextRecInput(img=np.zeros((48, 300, 3), np.uint8)))
     assert out.txts == ("f300",)
+
+
+def _doubtful_then_clear() -> tuple[_Copy, _Copy, Recogniser]:
+    """A recogniser whose int8 copy is unsure of width 300 (alone, a doubtful image)."""
+    sure, fast = _Copy("f"), _Copy("q", {300: 0.4})
+    return sure, fast, Recogniser([sure], [fast], 160)
+
+
+def test_after_a_doubtful_image_the_photo_is_read_in_float() -> None:
+    sure, fast, rec = _doubtful_then_clear()
+    with one_photo():
+        assert rec(_lines(300)).txts == ("f300",)  # doubtful: read again in float
+        assert fast.seen == [300]
+        out = rec(_lines(*range(200, 220)))  # int8 would be sure of these: not asked
+    assert out.txts == tuple(f"f{w}" for w in range(200, 220))
+    assert (
+        fast.seen == [300]
+        and sure.seen[0] == 300
+        and sorted(sure.seen[1:]) == list(range(200, 220))
+    )
+
+
+def test_each_photo_starts_with_int8() -> None:
+    *_, rec = _doubtful_then_clear()
+    with one_photo():
+        rec(_lines(300))
+    with one_photo():
+        out = rec(_lines(200, 210))
+    assert out.txts == ("q200", "q210")
+    # Outside a photo's scope nothing carries over either.
+    rec(_lines(300))
+    assert rec(_lines(220)).txts == ("q220",)
+
+
+def test_a_sure_image_keeps_the_photo_on_int8() -> None:
+    sure, _, rec = _doubtful_then_clear()
+    with one_photo():
+        rec(_lines(*range(200, 220), 300))  # one unsure line in 21: not doubtful
+        out = rec(_lines(250))
+    assert out.txts == ("q250",) and sure.seen == [300]
+
+
+def test_photos_read_in_other_threads_keep_their_own_doubt() -> None:
+    *_, rec = _doubtful_then_clear()
+    doubted, other = threading.Event(), threading.Event()
+    seen: dict[str, tuple[str, ...]] = {}
+
+    def doubtful_photo() -> None:
+        with one_photo():
+            rec(_lines(300))
+            doubted.set()
+            other.wait(5)
+
+    def clear_photo() -> None:
+        with one_photo():
+            doubted.wait(5)
+            seen["clear"] = rec(_lines(240)).txts
+            other.set()
+
+    threads = [threading.Thread(target=doubtful_photo), threading.Thread(target=clear_photo)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert seen["clear"] == ("q240",)
 
 
 @pytest.mark.parametrize(

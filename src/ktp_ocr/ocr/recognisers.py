@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ __all__ = [
     "UNSURE_LINE",
     "Recogniser",
     "copy_recogniser",
+    "one_photo",
     "share_lines",
 ]
 
@@ -49,6 +52,32 @@ UNSURE_LINE = 0.9
 DOUBTFUL_SHARE = 0.1
 
 
+@dataclass(slots=True)
+class _Photo:
+    """What the recogniser learned of the photo being read: whether it is doubtful."""
+
+    doubtful: bool = False
+
+
+_PHOTO: ContextVar[_Photo | None] = ContextVar("ktp_ocr_photo", default=None)
+
+
+@contextmanager
+def one_photo() -> Iterator[None]:
+    """Recognitions of one photo: after a doubtful image, the rest are read in float alone.
+
+    See :class:`Recogniser`.
+
+    The reader opens one per read. The scope is the caller's context (a thread, a task), so
+    engine pools and concurrent reads each keep their own.
+    """
+    token = _PHOTO.set(_Photo())
+    try:
+        yield
+    finally:
+        _PHOTO.reset(token)
+
+
 class Recogniser:
     """RapidOCR's recogniser as copies reading an image's lines side by side, int8 first.
 
@@ -62,6 +91,9 @@ class Recogniser:
     *Int8 first.* With ``fast`` copies, every line is read by them first; a line they are unsure
     of (:data:`UNSURE_LINE`) is read again by the float copies, and when too many lines are
     (:data:`DOUBTFUL_SHARE`), all of them are, so a doubtful image reads as with float only.
+    Inside :func:`one_photo`, a photo one of whose images was doubtful (a blurred, dim or glared
+    card, read again turned, placed again or in crops) has its later images read by the float
+    copies alone: their int8 reading would mostly be read again anyway.
     """
 
     def __init__(self, sure: Sequence[Any], fast: Sequence[Any], min_width: float) -> None:
@@ -73,13 +105,16 @@ class Recogniser:
 
     def __call__(self, args: Any) -> Any:
         """Read the lines of RapidOCR's recogniser input ``args``, as one recogniser would."""
-        if not self.fast:
+        photo = _PHOTO.get()
+        if not self.fast or (photo is not None and photo.doubtful):
             return self._side_by_side(self.sure, args)
         out = self._side_by_side(self.fast, args)
         unsure = [i for i, score in enumerate(out.scores) if score < UNSURE_LINE]
         if not unsure:
             return out
         if len(unsure) > DOUBTFUL_SHARE * len(out.scores):
+            if photo is not None:
+                photo.doubtful = True
             return self._side_by_side(self.sure, args)
         imgs = _images(args)
         again = self._side_by_side(self.sure, replace(args, img=[imgs[i] for i in unsure]))

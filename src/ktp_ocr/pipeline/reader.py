@@ -32,6 +32,7 @@ from ktp_ocr.imaging.detect import find_card
 from ktp_ocr.imaging.load import load_image, read_file, to_bgr
 from ktp_ocr.imaging.quality import Glare, assess, find_glare
 from ktp_ocr.ocr import OcrEngine, create_engine
+from ktp_ocr.ocr.recognisers import one_photo
 from ktp_ocr.ocr.regionread import NikRegionReader
 from ktp_ocr.pipeline.frames import (
     card_width,
@@ -239,6 +240,10 @@ class Reader:
 
     def read(self, image: ImageInput, *, keep_card_image: bool = False) -> ReadResult:
         """Read one card. Raises an :class:`~ktp_ocr.errors.InputError` subclass when it can't."""
+        with one_photo():
+            return self._read(image, keep_card_image)
+
+    def _read(self, image: ImageInput, keep_card_image: bool) -> ReadResult:
         timer = Timer()
         with timer.stage("decode"):
             pixels = self._decode(image)
