@@ -16,14 +16,8 @@ from ktp_ocr.bench.report import (
     to_markdown,
     write_report,
 )
-from ktp_ocr.bench.score import (
-    FIELD_NAMES,
-    BenchReport,
-    Prediction,
-    Truth,
-    build_report,
-    score_card,
-)
+from ktp_ocr.bench.score import FIELD_NAMES, Prediction, Truth, score_card
+from ktp_ocr.bench.summary import BenchReport, build_report
 
 FIELDS = dict.fromkeys(FIELD_NAMES, "X")
 

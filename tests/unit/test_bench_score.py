@@ -13,12 +13,11 @@ from ktp_ocr.bench.score import (
     FIELD_NAMES,
     Prediction,
     Truth,
-    build_report,
     char_error_rate,
     normalise,
-    percentile,
     score_card,
 )
+from ktp_ocr.bench.summary import build_report, percentile
 
 TRUTH: dict[str, str | None] = {
     "nik": "3273011205900001",

@@ -50,16 +50,8 @@ from ktp_ocr.bench.run import (
     run_command,
     run_reader,
 )
-from ktp_ocr.bench.score import (
-    BenchReport,
-    CardScore,
-    GroupSummary,
-    Prediction,
-    Truth,
-    build_report,
-    percentile,
-    score_card,
-)
+from ktp_ocr.bench.score import CardScore, Prediction, Truth, score_card
+from ktp_ocr.bench.summary import BenchReport, GroupSummary, build_report, percentile
 
 __all__ = [
     "COMMAND_FAILED",

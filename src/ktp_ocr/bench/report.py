@@ -15,7 +15,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ktp_ocr.bench.score import FIELD_NAMES, BenchReport, GroupSummary
+from ktp_ocr.bench.score import FIELD_NAMES
+from ktp_ocr.bench.summary import BenchReport, GroupSummary
 
 #: Packages whose versions describe the machine (the first installed name of each group).
 VERSIONED_PACKAGES: tuple[tuple[str, ...], ...] = (

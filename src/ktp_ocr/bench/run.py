@@ -28,14 +28,13 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from ktp_ocr.bench.score import (
     FIELD_NAMES,
     UNREADABLE_CONDITIONS,
-    BenchReport,
     CardScore,
     Prediction,
     Truth,
-    build_report,
     normalise,
     score_card,
 )
+from ktp_ocr.bench.summary import BenchReport, build_report
 from ktp_ocr.errors import InputError
 from ktp_ocr.types import ReadResult
 
