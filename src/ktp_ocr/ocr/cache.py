@@ -60,6 +60,27 @@ def file_key(paths: Iterable[Path], *extras: str) -> str:
     return h.hexdigest()[:16]
 
 
+def keyed_model(
+    sources: Iterable[Path],
+    recipe: Iterable[str],
+    name: Callable[[str], str],
+    make: Callable[[Path], object],
+    failures: tuple[type[Exception], ...],
+    what: str,
+    cache_dir: Path | None = None,
+) -> Path | None:
+    """:func:`derived_model` named ``name(key)``, the key a digest of ``sources`` and ``recipe``.
+
+    None, with a warning, when a source cannot be read.
+    """
+    try:
+        key = file_key(sources, *recipe)
+    except OSError as exc:
+        log.warning("%s not made, its source is unreadable: %s", what, exc)
+        return None
+    return derived_model(name(key), make, failures, what, cache_dir)
+
+
 def derived_model(
     name: str,
     make: Callable[[Path], object],

@@ -15,14 +15,12 @@ graph), the caller falls back to the full model.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
-from ktp_ocr.ocr.cache import default_cache_dir, derived_model, file_key, write_atomic
+from ktp_ocr.ocr.cache import default_cache_dir, keyed_model, write_atomic
 
 __all__ = ["KEPT_CHARACTERS", "PruneError", "default_cache_dir", "latin_model", "prune_model"]
 
-log = logging.getLogger(__name__)
 
 #: Printable ASCII and the full-width forms RapidOCR's dictionary has for them.
 KEPT_CHARACTERS = frozenset(chr(c) for c in range(0x21, 0x7F)) | frozenset(
@@ -92,13 +90,10 @@ def prune_model(source: Path, target: Path) -> int:
 
 def latin_model(source: Path, cache_dir: Path | None = None) -> Path | None:
     """The Latin-only copy of ``source`` (made on first use), or None if it can't be made."""
-    try:
-        key = file_key([source], _FORMAT_VERSION, "".join(sorted(KEPT_CHARACTERS)))
-    except OSError as exc:
-        log.warning("recogniser model unreadable, using it whole: %s", exc)
-        return None
-    return derived_model(
-        f"{source.stem}.latin-{key}.onnx",
+    return keyed_model(
+        [source],
+        [_FORMAT_VERSION, "".join(sorted(KEPT_CHARACTERS))],
+        lambda key: f"{source.stem}.latin-{key}.onnx",
         lambda target: prune_model(source, target),
         (PruneError, ValueError),
         "a Latin-only recogniser (the whole one is used)",

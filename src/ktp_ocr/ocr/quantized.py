@@ -29,11 +29,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from ktp_ocr.ocr.cache import derived_model, file_key, write_atomic
+from ktp_ocr.ocr.cache import keyed_model, write_atomic
 
 __all__ = ["RANGES", "int8_model", "int8_weights", "quantize", "wide_pointwise"]
 
-log = logging.getLogger(__name__)
 
 #: Activation ranges of the Latin recogniser's convolutions (ONNX Runtime calibration cache).
 RANGES: Final = Path(__file__).parent / "data" / "rec_int8_ranges.json"
@@ -75,12 +74,6 @@ def int8_weights(cpuinfo: Path = Path("/proc/cpuinfo")) -> Weights | None:
 
 def _recipe(weights: Weights) -> str:
     return f"qoperator-pointwise-{WIDE}-u8{weights}-per-channel-2"
-
-
-def _key(source: Path, ranges: Path, weights: Weights) -> str:
-    import onnxruntime
-
-    return file_key([source, ranges], f"{_recipe(weights)}|{onnxruntime.__version__}")
 
 
 @contextlib.contextmanager
@@ -157,13 +150,12 @@ def int8_model(
     weights: Weights = "s8",
 ) -> Path | None:
     """The int8 copy of ``source`` (made on first use), or None if it can't be made."""
-    try:
-        name = f"{source.stem}.int8{weights}-{_key(source, ranges, weights)}.onnx"
-    except OSError as exc:
-        log.warning("int8 recogniser not made, model or ranges unreadable: %s", exc)
-        return None
-    return derived_model(
-        name,
+    import onnxruntime
+
+    return keyed_model(
+        [source, ranges],
+        [f"{_recipe(weights)}|{onnxruntime.__version__}"],
+        lambda key: f"{source.stem}.int8{weights}-{key}.onnx",
         lambda target: write_atomic(target, lambda part: quantize(source, ranges, part, weights)),
         (ValueError, RuntimeError, KeyError, TypeError),  # ranges not for this model
         "an int8 recogniser",

@@ -21,15 +21,13 @@ less than the noise, so it is left as shipped.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
-from ktp_ocr.ocr.cache import derived_model, file_key, write_atomic
+from ktp_ocr.ocr.cache import keyed_model, write_atomic
 
 __all__ = ["detector_model", "flush_subnormals"]
 
-log = logging.getLogger(__name__)
 
 _FORMAT_VERSION = "1"
 
@@ -65,13 +63,10 @@ def _write_flushed(source: Path, target: Path) -> None:
 
 def detector_model(source: Path, cache_dir: Path | None = None) -> Path | None:
     """The copy of ``source`` without subnormal weights (made on first use), or None."""
-    try:
-        key = file_key([source], "flush-subnormal", _FORMAT_VERSION)
-    except OSError as exc:
-        log.warning("detector model unreadable, using it as shipped: %s", exc)
-        return None
-    return derived_model(
-        f"{source.stem}.flushed-{key}.onnx",
+    return keyed_model(
+        [source],
+        ["flush-subnormal", _FORMAT_VERSION],
+        lambda key: f"{source.stem}.flushed-{key}.onnx",
         lambda target: _write_flushed(source, target),
         (ValueError, RuntimeError),
         "a detector without subnormal weights (the shipped one is used)",
