@@ -66,10 +66,8 @@ _PHOTO: ContextVar[_Photo | None] = ContextVar("ktp_ocr_photo", default=None)
 def one_photo() -> Iterator[None]:
     """Recognitions of one photo: after a doubtful image, the rest are read in float alone.
 
-    See :class:`Recogniser`.
-
-    The reader opens one per read. The scope is the caller's context (a thread, a task), so
-    engine pools and concurrent reads each keep their own.
+    The reader opens one per read (see :class:`Recogniser`). The scope is the caller's context
+    (a thread, a task), so engine pools and concurrent reads each keep their own.
     """
     token = _PHOTO.set(_Photo())
     try:
