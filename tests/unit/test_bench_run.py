@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from ktp_ocr.bench.output import extract_fields
 from ktp_ocr.bench.run import (
     COMMAND_FAILED,
     COMMAND_TIMEOUT,
-    extract_fields,
     load_folder,
     run_bench,
     run_command,

@@ -30,6 +30,7 @@ engine and ``OSError`` when the command's program cannot start.
 
 from __future__ import annotations
 
+from ktp_ocr.bench.output import extract_fields
 from ktp_ocr.bench.report import (
     compare_markdown,
     describe_machine,
@@ -44,7 +45,6 @@ from ktp_ocr.bench.run import (
     COMMAND_FAILED,
     COMMAND_TIMEOUT,
     SupportsRead,
-    extract_fields,
     load_folder,
     run_bench,
     run_command,
