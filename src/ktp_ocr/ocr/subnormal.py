@@ -46,7 +46,7 @@ def flush_subnormals(model: Any) -> int:
         subnormal = (values != 0) & (np.abs(values) < tiny)
         count = int(np.count_nonzero(subnormal))
         if count:
-            values = np.where(subnormal, np.float32(0), values).astype(np.float32)
+            values = np.where(subnormal, np.float32(0), values)
             init.CopyFrom(numpy_helper.from_array(values, init.name))
             flushed += count
     return flushed

@@ -316,16 +316,16 @@ class Reader:
         glare: tuple[Glare, ...] = (),
     ) -> ReadResult:
         h, w = reading.card.shape[:2]
+        known = region_known(self.regions)
         with timer.stage("layout"):
             read_crops = getattr(self.engine, "recognize_crops", None)
             read, raw = raw, blood_dash(reading.card, raw, read_crops)
         with timer.stage("fields"):
-            fields = parse_fields(raw, today=self.today, region_known=region_known(self.regions))
+            fields = parse_fields(raw, today=self.today, region_known=known)
             fields = mark_no_letter(read, raw, fields)
             fields = glare_over_values(reading.card, raw, fields, glare)
             if by_content:
                 fields = {name: less_sure(fv) for name, fv in fields.items()}
-        known = region_known(self.regions)
         if self.nik_reader is not None:
             with timer.stage("nik_second_opinion"):
                 fields = second_opinion(
