@@ -492,3 +492,49 @@ def test_last_row_is_placed_by_the_labels_read() -> None:
     assert cut is not None and cut[0] > 440  # below the bottom of a card cut short
     assert layout.last_row([ln for ln in lines if ln.text == "NIK"], size) is None
     assert layout.last_row([], size) is None
+
+
+@pytest.mark.parametrize("degrees", [0.0, 8.0, -90.0])
+def test_blurred_labels_under_the_nik_label_place_the_card_beside_a_newspaper(
+    degrees: float,
+) -> None:
+    """Regression: on a blurred card over a newspaper only the NIK, RT/RW and Kecamatan labels
+    read as labels, the values lost their colons, and the newspaper's lines joined the card's
+    block of text: the card was placed from the whole block, too high and too large, and its
+    bottom rows fell out of the crop. The label column's other lines (`Naeve`, `Jane veeban`),
+    one under the other from the NIK label, now count as the card's rows."""
+    lines, size, _ = _load("layout_rapidocr_dejavu.json")
+    garbled = {"Nama": "Naeve", "Jenis Kelamin": "Jane veeban", "Alamat": "AMst",
+               "Kel/Desa": "Ke/DUsi", "Agama": "Aqnrs", "Pekerjaan": "Pckwr",
+               "Tempat/Tgl Lahir: BANDUNG, 12-05-1990": "Tmpt/Tal Lhr BANDUNG 12-05-1990",
+               "Status PerkawinarKAWIN": "Sttus Prkwn KAWIN",
+               "KewarganegaraanWNI": "Kwrgngrn WNI",
+               "Berlaku Hingga : SEUMUR HIDUP": "Brlku Hngga SEUMUR HIDUP"}  # fmt: skip
+    blurred = [
+        OcrLine(garbled.get(ln.text, ln.text.lstrip(": ")) if ln.text != "NIK" and
+                not ln.text.startswith(":3273") else ln.text, ln.box, ln.confidence)
+        for ln in lines
+    ]  # fmt: skip
+    paper = [
+        OcrLine(f"berita kota hari ini nomor {i}", BBox(x, -330 + 40 * i, x + 420, -300 + 40 * i),
+                0.9)
+        for i in range(8) for x in (30, 520)
+    ]  # fmt: skip
+    corners = layout.card_quad_from_text(_turned(blurred + paper, degrees))
+    assert corners is not None
+    upright = [layout.rotate_point(p, -degrees) for p in corners]
+    xs, ys = [p[0] for p in upright], [p[1] for p in upright]
+    assert min(ys) > -80  # not up into the newspaper (the card's top is at 0)
+    assert max(ys) >= 581  # the Berlaku Hingga row is inside the card
+    assert 0.85 < (max(xs) - min(xs)) / size[0] < 1.3
+
+
+def test_the_province_line_is_found_when_its_word_is_glued_to_the_name() -> None:
+    """Regression: `PROVINSISUMATERA UTARA` was not taken for the PROVINSI line, so a line of
+    a newspaper above the card became the province and the province line the regency."""
+    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    glued = _replace(lines, "PROVINSI JAWA BARAT", "PROVINSIJAWA BARAT")
+    above = OcrLine("a xrfacnnology", BBox(300, -40, 700, -5), 0.6)
+    got = _texts(layout.assign([above, *glued], size))
+    assert got["provinsi"] == "PROVINSIJAWA BARAT"
+    assert got["kabupaten_kota"] == expected["kabupaten_kota"]

@@ -25,6 +25,14 @@ MIN_VALUE_CHARS = 4
 _DIRECTION_RATIO = 2.0
 #: Lines closer than this many line heights belong to the same block of text.
 _BLOCK_GAP = 1.6
+#: A line of the label column too blurred to read as a label starts this many label heights
+#: left or right of the NIK label's start (RT/RW, Kel/Desa and Kecamatan are indented) ...
+_COLUMN_LEFT = 1.0
+_COLUMN_RIGHT = 3.0
+#: ... is no taller than this many label heights, and follows the line above it in the column
+#: by at most this many (a wrapped value leaves one row's gap).
+_COLUMN_TALL = 2.0
+_COLUMN_STEP = 3.2
 #: The card's text covers about this share of its width and height; the rest is margin
 #: (and the photo, when the text under it was not read).
 _TEXT_SHARE_X = 0.9
@@ -256,6 +264,46 @@ def _rows_to_the_last(
     return rows if bottom <= rows.y1 else BBox(rows.x0, rows.y0, rows.x1, bottom)
 
 
+def _column_mates(
+    lines: Sequence[OcrLine], boxes: Sequence[BBox], labelled: Sequence[bool]
+) -> list[int]:
+    """The NIK label and the lines of the label column under it that did not read as labels.
+
+    On a blurred card most labels read as no label (`Naeve`, `Jane veeban`), and text around
+    the card (a newspaper, a receipt) can join the card's block of text. The lines that start
+    where the NIK label starts, one under the other from it, are the label column all the same:
+    they tell how far the card's rows go. Empty without a NIK label read.
+    """
+    niks = [
+        i
+        for i, line in enumerate(lines)
+        if (hit := match_label(line.text)) is not None and hit[0] is FieldName.NIK
+    ]
+    if not niks:
+        return []
+    first = min(niks, key=lambda i: boxes[i].cy)
+    top = boxes[first]
+    h = top.height
+    x_lo, x_hi = top.x0 - _COLUMN_LEFT * h, top.x0 + _COLUMN_RIGHT * h
+    column = sorted(
+        (
+            i
+            for i, b in enumerate(boxes)
+            if x_lo <= b.x0 <= x_hi and b.height <= _COLUMN_TALL * h and b.cy > top.cy
+        ),
+        key=lambda i: boxes[i].cy,
+    )
+    mates = [first]
+    last = top.cy
+    for i in column:
+        if boxes[i].cy - last > _COLUMN_STEP * h:
+            break
+        last = boxes[i].cy
+        if not labelled[i]:
+            mates.append(i)
+    return mates
+
+
 def card_from_text(lines: Sequence[OcrLine]) -> tuple[Quad, float] | None:
     """:func:`card_quad_from_text` and :func:`reading_angle` from one look at the lines."""
     found = _frame(lines)
@@ -269,6 +317,8 @@ def card_from_text(lines: Sequence[OcrLine]) -> tuple[Quad, float] | None:
         found.labelled,
     )
     own = [i for i in best if labelled[i]]
+    if len(own) < MIN_TEXT_LINES:
+        own = sorted({*own, *_column_mates(quads, boxes, labelled)})
     if len(own) >= MIN_TEXT_LINES:
         # The card's own rows (labels, values, NIK) alone: text beside the card cannot widen
         # them. They run from about the NIK row to the validity row of the card's height.

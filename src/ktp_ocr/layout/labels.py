@@ -61,7 +61,8 @@ _DATE_LIKE = re.compile(r"\d{1,2}\s*[-./ ]\s*\d{1,2}\s*[-./ ]\s*\d{2,4}")
 _GOL_DARAH = re.compile(
     r"[GC][O0][L1IT]\s*[.,]?\s*(?:ONGAN\s*)?[DO0][A-Z4.]{2,4}?[HNI]\b\s*[:;.]?", re.IGNORECASE
 )
-_PROVINSI = re.compile(r"^\s*P[R]?[O0]V[I1l]N[S5][I1l]\b", re.IGNORECASE)
+#: The word PROVINSI, also misread and glued to the name (``PROVINSISUMATERA UTARA``).
+_PROVINSI = re.compile(r"^\s*P[R]?[O0]V[I1l]N[S5][I1l]", re.IGNORECASE)
 
 
 def _row_centres(labels: Mapping[FieldName, _Label]) -> dict[FieldName, tuple[float, float]]:
