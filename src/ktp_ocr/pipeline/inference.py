@@ -230,6 +230,52 @@ def validity_from_birthday(
     )
 
 
+#: A dated KTP runs five years at most (a citizen's card before 2016, a foreigner's to the
+#: end of the residence permit): a validity later than this many years after today cannot be.
+VALIDITY_MAX_YEARS = 6
+#: A dated card runs to the holder's birthday in this year after the year it was issued.
+VALIDITY_TERM = 5
+
+
+def validity_within_term(
+    fields: dict[FieldName, FieldValue[Any]], today: date
+) -> dict[FieldName, FieldValue[Any]]:
+    """A validity date later than any KTP runs: withdrawn, or its year mended from the issue.
+
+    A validity read more than :data:`VALIDITY_MAX_YEARS` after ``today`` (``20-02-2079``, a
+    ``1`` read as ``7``) is no card's. When its day and month are the holder's birthday, the
+    issue date was read and the year read is one digit away from the issue year plus
+    :data:`VALIDITY_TERM`, that year is the card's (``berlaku_hingga_year_mended``, less sure):
+    three readings agree on it. Otherwise the date is withdrawn (``berlaku_hingga_impossible``).
+    """
+    valid = fields[FieldName.BERLAKU_HINGGA]
+    if not isinstance(valid.value, date) or valid.value.year <= today.year + VALIDITY_MAX_YEARS:
+        return fields
+    born = fields[FieldName.TANGGAL_LAHIR].value
+    issued = fields[FieldName.TANGGAL_TERBIT].value if FieldName.TANGGAL_TERBIT in fields else None
+    if (
+        isinstance(born, date)
+        and isinstance(issued, date)
+        and (valid.value.month, valid.value.day) == (born.month, born.day)
+    ):
+        year = issued.year + VALIDITY_TERM
+        if sum(a != b for a, b in zip(f"{year:04d}", f"{valid.value.year:04d}", strict=True)) == 1:
+            try:
+                mended = valid.value.replace(year=year)
+            except ValueError:  # 29 February, and that year has none
+                mended = None
+            if mended is not None:
+                return _inferred(
+                    fields,
+                    FieldName.BERLAKU_HINGGA,
+                    mended,
+                    valid.confidence,
+                    "berlaku_hingga_year_mended",
+                )
+    withdrawn = replace(valid, value=None, issues=(*valid.issues, "berlaku_hingga_impossible"))
+    return {**fields, FieldName.BERLAKU_HINGGA: withdrawn}
+
+
 def citizenship_from_validity(
     fields: dict[FieldName, FieldValue[Any]],
 ) -> dict[FieldName, FieldValue[Any]]:

@@ -54,6 +54,7 @@ from ktp_ocr.pipeline.inference import (
     mark_no_letter,
     sex_from_nik,
     validity_from_birthday,
+    validity_within_term,
     withhold_nik,
 )
 from ktp_ocr.pipeline.nik_opinions import (
@@ -336,7 +337,8 @@ class Reader:
             with timer.stage("reread"):
                 fields = missing_values(self.engine, reading, raw, fields, nik)
         fields = sex_from_nik(birth_date_from_nik(fields, nik), nik)
-        fields = citizenship_from_validity(validity_from_birthday(fields))
+        fields = validity_within_term(validity_from_birthday(fields), self.today)
+        fields = citizenship_from_validity(fields)
         refuse_if_hopeless(fields, quality)
         with timer.stage("regions"):
             matches, fields = match_regions(self.regions, fields, nik)
