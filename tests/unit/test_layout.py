@@ -538,3 +538,22 @@ def test_the_province_line_is_found_when_its_word_is_glued_to_the_name() -> None
     got = _texts(layout.assign([above, *glued], size))
     assert got["provinsi"] == "PROVINSIJAWA BARAT"
     assert got["kabupaten_kota"] == expected["kabupaten_kota"]
+
+
+def test_stray_marks_under_a_nik_label_are_not_the_label_column() -> None:
+    """Regression: four stray marks under a NIK label (`Y`, `S`, `G`, `A`) were taken for the
+    label column, and the card was placed a third of its size, then refused as too small.
+    Only lines with a few letters count, and only when a few of the card's own lines were read."""
+    from ktp_ocr.layout.frame import _column_mates
+
+    nik = OcrLine("NIK", BBox(26, 100, 96, 133), 0.99)
+    marks = [OcrLine(t, BBox(30, 140 + 22 * i, 48, 160 + 22 * i), 0.5)
+             for i, t in enumerate("YSGA")]  # fmt: skip
+    words = [OcrLine(t, BBox(30, 140 + 30 * i, 120, 165 + 30 * i), 0.5)
+             for i, t in enumerate(["Naeve", "Tmpt/Tal", "Jane veeban"])]  # fmt: skip
+    far = OcrLine("Agama", BBox(30, 500, 110, 525), 0.5)  # past a gap no wrapped value leaves
+    lines = [nik, *marks, *words, far]
+    boxes = [ln.box for ln in lines]
+    labelled = [ln.text in ("NIK", "Agama") for ln in lines]
+    mates = [lines[i].text for i in _column_mates(lines, boxes, labelled)]
+    assert mates == ["NIK", "Naeve", "Tmpt/Tal", "Jane veeban"]

@@ -33,6 +33,8 @@ _COLUMN_RIGHT = 3.0
 #: by at most this many (a wrapped value leaves one row's gap).
 _COLUMN_TALL = 2.0
 _COLUMN_STEP = 3.2
+#: A line of the label column has at least this many letters (stray marks have one or two).
+_COLUMN_LETTERS = 3
 #: The card's text covers about this share of its width and height; the rest is margin
 #: (and the photo, when the text under it was not read).
 _TEXT_SHARE_X = 0.9
@@ -272,7 +274,8 @@ def _column_mates(
     On a blurred card most labels read as no label (`Naeve`, `Jane veeban`), and text around
     the card (a newspaper, a receipt) can join the card's block of text. The lines that start
     where the NIK label starts, one under the other from it, are the label column all the same:
-    they tell how far the card's rows go. Empty without a NIK label read.
+    they tell how far the card's rows go. Empty without a NIK label read. Only asked when a
+    few of the card's own lines were read (stray letters under a NIK label alone place no card).
     """
     niks = [
         i
@@ -289,7 +292,10 @@ def _column_mates(
         (
             i
             for i, b in enumerate(boxes)
-            if x_lo <= b.x0 <= x_hi and b.height <= _COLUMN_TALL * h and b.cy > top.cy
+            if x_lo <= b.x0 <= x_hi
+            and b.height <= _COLUMN_TALL * h
+            and b.cy > top.cy
+            and sum(ch.isalpha() for ch in lines[i].text) >= _COLUMN_LETTERS
         ),
         key=lambda i: boxes[i].cy,
     )
@@ -317,7 +323,7 @@ def card_from_text(lines: Sequence[OcrLine]) -> tuple[Quad, float] | None:
         found.labelled,
     )
     own = [i for i in best if labelled[i]]
-    if len(own) < MIN_TEXT_LINES:
+    if MIN_LABELS_FOR_EDGE <= len(own) < MIN_TEXT_LINES:
         own = sorted({*own, *_column_mates(quads, boxes, labelled)})
     if len(own) >= MIN_TEXT_LINES:
         # The card's own rows (labels, values, NIK) alone: text beside the card cannot widen
