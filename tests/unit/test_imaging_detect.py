@@ -294,3 +294,32 @@ def test_a_line_of_a_card_read_turned_maps_to_the_right_place() -> None:
     assert turned.quad is not None and turned.quad[0][0] == pytest.approx(990, abs=1)
     assert turned.box.y1 == pytest.approx(630 - 20 * 630 / h, abs=1)
     assert to_photo(OcrLine("NIK", BBox(0, 0, 1, 1), 0.9), back, 1000, h, turned=False) is None
+
+
+def test_runner_up_outlines_apart_from_the_best_are_kept() -> None:
+    """The reader tries the next outline when the best one reads as no card (a patch of a
+    checked sheet outscored a dim card beside it): only outlines scoring enough and lying
+    apart from the chosen one and from each other are kept, best first."""
+    from ktp_ocr.imaging.detect import MAX_OTHERS, MIN_SCORE, _others
+    from ktp_ocr.imaging.proposals import _Candidate
+
+    def box(x: float, y: float, w: float, h: float) -> np.ndarray:
+        return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float64)
+
+    best = _Candidate(box(0, 0, 300, 190), "colour", 0.64)
+    inner = _Candidate(box(20, 20, 200, 126), "edges", 0.6)  # inside the best: the same find
+    card = _Candidate(box(400, 300, 250, 158), "colour", 0.45)
+    near = _Candidate(box(410, 305, 240, 150), "edges", 0.44)  # the card again
+    faint = _Candidate(box(0, 400, 100, 63), "edges", MIN_SCORE - 0.01)
+    got = _others((best,), [best, inner, card, near, faint])
+    assert [c.method for c in got] == ["colour"][:MAX_OTHERS]
+    assert got[0] is card
+
+
+def test_a_detection_carries_its_runner_ups_apart_from_the_card() -> None:
+    scene = render_scene(np.random.default_rng(3), background=BACKGROUNDS[0], size=SIZE)
+    found = find_card(scene.image)
+    assert found is not None
+    for other in found.others:
+        assert other.shape == (4, 2) and other.dtype == np.float32
+        assert corner_error(CardDetection(other, 0.5, "colour"), scene.corners) > TOLERANCE

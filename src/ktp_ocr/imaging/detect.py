@@ -85,6 +85,12 @@ CONFIDENT_SCORE: Final = 0.75
 _SNAP_REACH: Final = 0.06
 #: Proposers whose quads are already on straight edges and may be kept as they are.
 _KEEP_UNSNAPPED: Final = frozenset({"lines"})
+#: Runner-up outlines kept for the reader to try when the best one reads as no card (a patch
+#: of a checked sheet can outscore a dim card beside it) ...
+MAX_OTHERS: Final = 1
+#: ... each scoring at least :data:`MIN_SCORE` and sharing at most this share of the smaller
+#: outline's area with the best one (an outline inside or around it is the same find).
+_OTHER_MAX_OVERLAP: Final = 0.3
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -100,12 +106,15 @@ class CardDetection:
             ``full_frame``.
         details: The score's terms (edge support, estimated aspect, area share, tint, ink,
             photo block, share inside the frame), for debugging and benchmarks.
+        others: Corners of up to :data:`MAX_OTHERS` runner-up outlines elsewhere in the image,
+            best first: where else the card may be when ``quad`` reads as no card.
     """
 
     quad: F32
     score: float
     method: str
     details: dict[str, float] = field(default_factory=dict)
+    others: tuple[F32, ...] = ()
 
     @property
     def width(self) -> float:
@@ -143,14 +152,35 @@ def find_card(image: NDArray[np.uint8]) -> CardDetection | None:
         best = max(cands, key=lambda c: c.score, default=None)
     if best is None or best.score < MIN_SCORE:
         return None
-    best = _prefer_outer(best, cands)
+    first, best = best, _prefer_outer(best, cands)
     quad = order_corners(best.quad / scale)
+    others = _others((first, best), cands)
     return CardDetection(
         quad=quad.astype(np.float32),
         score=round(min(1.0, best.score), 4),
         method=best.method,
         details=best.details,
+        others=tuple(order_corners(c.quad / scale).astype(np.float32) for c in others),
     )
+
+
+def _overlap(a: F64, b: F64) -> float:
+    """Share of the smaller of two convex outlines that the other covers."""
+    area, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    smaller = min(poly_area(a), poly_area(b))
+    return float(area) / smaller if smaller > 0 else 1.0
+
+
+def _others(chosen: tuple[_Candidate, ...], cands: list[_Candidate]) -> list[_Candidate]:
+    """The best-scoring outlines apart from ``chosen`` and from each other, at most a few."""
+    out: list[_Candidate] = []
+    for c in sorted(cands, key=lambda c: -c.score):
+        if len(out) >= MAX_OTHERS or c.score < MIN_SCORE:
+            break
+        if any(_overlap(c.quad, o.quad) > _OTHER_MAX_OVERLAP for o in (*chosen, *out)):
+            continue
+        out.append(c)
+    return out
 
 
 def _downscale(bgr: NDArray[np.uint8], scale: float) -> NDArray[np.uint8]:

@@ -256,6 +256,12 @@ class Reader:
         by_text = False  # the card was placed from its text, not from its outline
         if found is not None:
             best, quad = self._read_quad(pixels, found.quad, timer), found.quad
+            for other_quad in found.others:  # the best outline read as no card: the next
+                if best.labels >= GOOD_LABELS:
+                    break
+                other = self._read_quad(pixels, other_quad, timer)
+                if other.labels > best.labels:
+                    best, quad = other, other_quad
         if best is None or best.labels < GOOD_LABELS:
             located, seen_ktp = self._locate_by_text(pixels, timer)
             if located is not None:
