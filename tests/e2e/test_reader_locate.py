@@ -47,7 +47,7 @@ def test_the_next_outline_is_read_when_the_best_reads_as_no_card(  # type: ignor
     """Regression: a patch of a checked bedsheet outscored a dim card beside it; the patch was
     read, held no label, and the card was refused as "no card" though its outline was the
     detector's runner-up."""
-    from ktp_ocr.imaging.detect import CardDetection
+    from ktp_ocr.imaging.detect import CardDetection, Outlines
     from ktp_ocr.pipeline import reader as reader_module
     from ktp_ocr.types import FieldName
 
@@ -63,9 +63,63 @@ def test_the_next_outline_is_read_when_the_best_reads_as_no_card(  # type: ignor
     right = np.array([[x, y], [x + width, y], [x + width, y + h], [x, y + h]], np.float32)
     wrong = np.array([[40, 40], [840, 40], [840, 545], [40, 545]], np.float32)
     found = CardDetection(wrong, 0.64, "colour", others=(right,))
-    monkeypatch.setattr(reader_module, "find_card", lambda pixels: found)
+    monkeypatch.setattr(reader_module, "find_outlines", lambda pixels: Outlines(found))
 
     result = Reader(rapid_engine, region_repo).read(photo)
     assert result.fields[FieldName.NIK].value == card.truth.nik
     assert result.card_quad is not None
     assert np.allclose(np.asarray(result.card_quad), right, atol=2.0)
+
+
+def test_a_weak_outline_is_read_when_nothing_scores_as_a_card(  # type: ignore[no-untyped-def]
+    rapid_engine, region_repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a dim card over a newspaper, its print too faint for the detector's ink term,
+    scored under the detector's bar; the text look saw only the newspaper and the card was
+    refused as "not a KTP". The weak outline is read, and kept because it shows a KTP."""
+    from ktp_ocr.imaging.detect import Outlines
+    from ktp_ocr.pipeline import reader as reader_module
+    from ktp_ocr.types import FieldName
+
+    card = make_card(12, "scan", 1, regions=region_repo)
+    scan = cv2.imdecode(np.frombuffer(card.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    desk = scenes.scene(np.random.default_rng(8), random.Random(8), "newspaper", 3200, 2400)
+    photo = np.clip(desk, 0, 255).astype(np.uint8)
+    width = 800
+    small = cv2.resize(scan, (width, round(width * scan.shape[0] / scan.shape[1])))
+    x, y = 700, 400
+    photo[y : y + small.shape[0], x : x + small.shape[1]] = small
+    h = small.shape[0]
+    weak = np.array([[x, y], [x + width, y], [x + width, y + h], [x, y + h]], np.float32)
+    monkeypatch.setattr(reader_module, "find_outlines", lambda pixels: Outlines(None, (weak,)))
+    reader = Reader(rapid_engine, region_repo)
+    # The text looks see the newspaper only (the photo's card was too dim and small for them),
+    # and so does the whole photo read as one (its text too small at the detector's size).
+    monkeypatch.setattr(reader, "_locate_by_text", lambda pixels, timer: (None, False))
+    monkeypatch.setattr(reader, "_locate_in_tiles", lambda pixels, timer: (None, False))
+
+    result = reader.read(photo)
+    assert result.fields[FieldName.NIK].value == card.truth.nik
+    assert result.card_quad is not None
+    assert np.allclose(np.asarray(result.card_quad), weak, atol=2.0)
+
+
+def test_a_weak_outline_showing_no_ktp_does_not_change_the_refusal(  # type: ignore[no-untyped-def]
+    rapid_engine, region_repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A weak outline over a newspaper reads as no KTP: it is dropped, and the photo is refused
+    for what it is, not as a card whose text could not be read."""
+    from ktp_ocr.errors import InputError
+    from ktp_ocr.imaging.detect import Outlines
+    from ktp_ocr.pipeline import reader as reader_module
+
+    desk = scenes.scene(np.random.default_rng(9), random.Random(9), "newspaper", 1600, 1200)
+    photo = np.clip(desk, 0, 255).astype(np.uint8)
+    weak = np.array([[200, 200], [1000, 200], [1000, 705], [200, 705]], np.float32)
+    reader = Reader(rapid_engine, region_repo)
+    with pytest.raises(InputError) as without:
+        reader.read(photo)
+    monkeypatch.setattr(reader_module, "find_outlines", lambda pixels: Outlines(None, (weak,)))
+    with pytest.raises(InputError) as with_weak:
+        reader.read(photo)
+    assert with_weak.value.code == without.value.code  # type: ignore[attr-defined]

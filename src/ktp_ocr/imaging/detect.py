@@ -55,7 +55,7 @@ from ktp_ocr.imaging.quads import F64, ID1_ASPECT, is_convex, order_corners, pol
 from ktp_ocr.imaging.scoring import _score
 from ktp_ocr.imaging.sides import _refine
 
-__all__ = ["ID1_ASPECT", "CardDetection", "find_card", "order_corners"]
+__all__ = ["ID1_ASPECT", "CardDetection", "Outlines", "find_card", "find_outlines", "order_corners"]
 
 
 #: Long side of the working copy. 640 px keeps a card at 10% of the frame ~230 px wide, and
@@ -91,6 +91,10 @@ MAX_OTHERS: Final = 1
 #: ... each scoring at least :data:`MIN_SCORE` and sharing at most this share of the smaller
 #: outline's area with the best one (an outline inside or around it is the same find).
 _OTHER_MAX_OVERLAP: Final = 0.3
+#: When nothing scores :data:`MIN_SCORE`, outlines scoring at least this are offered as weak
+#: guesses: a dim card whose print is too faint for the ink term (straight sides, ID-1's
+#: shape) scores 0.2-0.3. Only reading one can tell whether it is a card.
+WEAK_SCORE: Final = 0.2
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -123,6 +127,20 @@ class CardDetection:
         return float((np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2)
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Outlines:
+    """What the detector saw: the card, or else weak guesses at where it may be.
+
+    Attributes:
+        card: The detection (:func:`find_card`), or None when nothing scored as a card.
+        weak: When ``card`` is None, corners of up to :data:`MAX_OTHERS` outlines scoring at
+            least :data:`WEAK_SCORE`, best first, in source-image pixels.
+    """
+
+    card: CardDetection | None
+    weak: tuple[F32, ...] = ()
+
+
 def find_card(image: NDArray[np.uint8]) -> CardDetection | None:
     """Find the KTP in a photo.
 
@@ -132,10 +150,15 @@ def find_card(image: NDArray[np.uint8]) -> CardDetection | None:
     Returns:
         The best detection, or None when nothing card-like is in the image.
     """
+    return find_outlines(image).card
+
+
+def find_outlines(image: NDArray[np.uint8]) -> Outlines:
+    """:func:`find_card`, and when it finds nothing, the weak outlines it saw."""
     bgr = to_bgr(image)
     h0, w0 = bgr.shape[:2]
     if min(h0, w0) < _MIN_SIDE:
-        return None
+        return Outlines(None)
     scale = min(1.0, WORK_LONG_SIDE / max(h0, w0))
     work = _downscale(bgr, scale)
     feats = _features(work)
@@ -151,17 +174,19 @@ def find_card(image: NDArray[np.uint8]) -> CardDetection | None:
         cands += _evaluate(_text_proposals(feats), feats, penalty=0.8, radii=(far, 3, 2))
         best = max(cands, key=lambda c: c.score, default=None)
     if best is None or best.score < MIN_SCORE:
-        return None
+        weak = _others((), cands, floor=WEAK_SCORE)
+        return Outlines(None, tuple(order_corners(c.quad / scale).astype(np.float32) for c in weak))
     first, best = best, _prefer_outer(best, cands)
     quad = order_corners(best.quad / scale)
     others = _others((first, best), cands)
-    return CardDetection(
+    card = CardDetection(
         quad=quad.astype(np.float32),
         score=round(min(1.0, best.score), 4),
         method=best.method,
         details=best.details,
         others=tuple(order_corners(c.quad / scale).astype(np.float32) for c in others),
     )
+    return Outlines(card)
 
 
 def _overlap(a: F64, b: F64) -> float:
@@ -171,11 +196,16 @@ def _overlap(a: F64, b: F64) -> float:
     return float(area) / smaller if smaller > 0 else 1.0
 
 
-def _others(chosen: tuple[_Candidate, ...], cands: list[_Candidate]) -> list[_Candidate]:
-    """The best-scoring outlines apart from ``chosen`` and from each other, at most a few."""
+def _others(
+    chosen: tuple[_Candidate, ...], cands: list[_Candidate], *, floor: float = MIN_SCORE
+) -> list[_Candidate]:
+    """The best outlines scoring ``floor`` or more, apart from ``chosen`` and from each other.
+
+    At most :data:`MAX_OTHERS` of them.
+    """
     out: list[_Candidate] = []
     for c in sorted(cands, key=lambda c: -c.score):
-        if len(out) >= MAX_OTHERS or c.score < MIN_SCORE:
+        if len(out) >= MAX_OTHERS or c.score < floor:
             break
         if any(_overlap(c.quad, o.quad) > _OTHER_MAX_OVERLAP for o in (*chosen, *out)):
             continue

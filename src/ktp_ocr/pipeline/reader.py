@@ -28,7 +28,7 @@ from ktp_ocr.imaging.deskew import (
     turn_upright,
     warp_card,
 )
-from ktp_ocr.imaging.detect import find_card
+from ktp_ocr.imaging.detect import find_outlines
 from ktp_ocr.imaging.load import load_image, read_file, to_bgr
 from ktp_ocr.imaging.quality import Glare, assess, find_glare
 from ktp_ocr.ocr import OcrEngine, create_engine
@@ -249,7 +249,8 @@ class Reader:
         with timer.stage("decode"):
             pixels = self._decode(image)
         with timer.stage("detect"):
-            found = find_card(pixels)
+            outlines = find_outlines(pixels)
+        found = outlines.card
         best: Reading | None = None
         quad: Any = None
         seen_ktp = False
@@ -283,6 +284,15 @@ class Reader:
             refined = self._refined(pixels, best, quad, timer)
             if refined is not None:
                 best, quad = refined
+        if best.labels < MIN_LABELS:
+            # Nothing scored as a card and the text placed none: a dim card's print may be too
+            # faint for the detector's ink term. Its weak outlines are read, and one is kept
+            # when it reads more labels, or shows a KTP where nothing else did.
+            for weak in outlines.weak:
+                guess = self._read_quad(pixels, weak, timer)
+                if _shows_more(guess, best):
+                    best, quad = guess, weak
+                    break
         fraction = (
             None if quad is None else quad_area(quad) / float(pixels.shape[0] * pixels.shape[1])
         )
@@ -394,6 +404,16 @@ class Reader:
             card_size=(w, h),
             card_image=reading.card if keep_card_image else None,
         )
+
+
+def _shows_more(guess: Reading, best: Reading) -> bool:
+    """Whether a weak outline's reading is the card rather than ``best``.
+
+    It reads more labels, or as many and the card's NIK or header where ``best`` shows none.
+    """
+    return guess.labels > best.labels or (
+        guess.labels == best.labels and ktp_evidence(guess.lines) and not ktp_evidence(best.lines)
+    )
 
 
 def _cut_short(reading: Reading) -> bool:
