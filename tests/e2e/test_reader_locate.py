@@ -123,3 +123,35 @@ def test_a_weak_outline_showing_no_ktp_does_not_change_the_refusal(  # type: ign
     with pytest.raises(InputError) as with_weak:
         reader.read(photo)
     assert with_weak.value.code == without.value.code  # type: ignore[attr-defined]
+
+
+def test_an_outline_round_the_print_area_alone_is_placed_again_from_the_text(  # type: ignore[no-untyped-def]
+    rapid_engine, region_repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the detector's outline ran round the card's rows only (its header and photo
+    column outside); all 14 labels read, so nothing placed the card again, and the province,
+    regency and issue place and date were lost. A NIK row at the top of the card read says
+    the header was cut off."""
+    from ktp_ocr.imaging.detect import CardDetection, Outlines
+    from ktp_ocr.pipeline import reader as reader_module
+    from ktp_ocr.types import FieldName
+
+    card = make_card(13, "scan", 1, regions=region_repo)
+    scan = cv2.imdecode(np.frombuffer(card.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    wood = scenes.scene(np.random.default_rng(4), random.Random(4), "wood", 1800, 1300)
+    photo = np.clip(wood, 0, 255).astype(np.uint8)
+    width = 1200
+    small = cv2.resize(scan, (width, round(width * scan.shape[0] / scan.shape[1])))
+    x, y = 300, 250
+    photo[y : y + small.shape[0], x : x + small.shape[1]] = small
+    h = small.shape[0]
+    # The rows only: from just above the NIK row, short of the photo column.
+    top, right = y + round(0.2 * h), x + round(0.68 * width)
+    inner = np.array([[x, top], [right, top], [right, y + h], [x, y + h]], np.float32)
+    found = CardDetection(inner, 0.8, "colour")
+    monkeypatch.setattr(reader_module, "find_outlines", lambda pixels: Outlines(found))
+
+    result = Reader(rapid_engine, region_repo).read(photo)
+    assert result.fields[FieldName.PROVINSI].value == card.truth.provinsi
+    assert result.fields[FieldName.KABUPATEN_KOTA].value == card.truth.kabupaten_kota
+    assert result.fields[FieldName.NIK].value == card.truth.nik

@@ -99,6 +99,10 @@ LOCATE_TILE_SIDE = 1100
 #: A card placed again from its own reading is read again when a corner moves this share of
 #: its width.
 REFINE_MIN_SHIFT = 0.04
+#: On a whole card the NIK row's middle lies a fifth to three tenths of the way down, under
+#: the header; higher than this share, the card read has lost its header (an outline found
+#: round the print area alone), and it is placed again from its text.
+NIK_ROW_MIN_Y = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,10 +421,21 @@ def _shows_more(guess: Reading, best: Reading) -> bool:
 
 
 def _cut_short(reading: Reading) -> bool:
-    """Whether the card's last labelled row lies (partly) below the flattened card."""
+    """Whether the flattened card lost its bottom rows or its header.
+
+    The card's last labelled row lies (partly) below it, or the NIK row sits higher than a
+    whole card prints it (:data:`NIK_ROW_MIN_Y`): an outline round the print area alone.
+    """
     h, w = reading.card.shape[:2]
     last = layout.last_row(reading.lines, (w, h))
-    return last is not None and last[0] + last[1] / 2 > h
+    if last is not None and last[0] + last[1] / 2 > h:
+        return True
+    return any(
+        (hit := layout.match_label(line.text)) is not None
+        and hit[0] is FieldName.NIK
+        and line.box.cy < NIK_ROW_MIN_Y * h
+        for line in reading.lines
+    )
 
 
 def _card_from_fields(fields: Mapping[FieldName, FieldValue[Any]]) -> KtpCard:
