@@ -79,8 +79,18 @@ def test_letter_cut_by_the_left_edge_is_not_a_mark() -> None:
     img = _place("colon dash")
     cv2.rectangle(img, (0, 8), (2, 24), (20, 20, 20), -1)  # the stem of a letter, cut
     assert is_lone_dash(img, BBox(0, 0, 90, 30), 30.0)
-    cv2.rectangle(img, (60, 8), (63, 24), (20, 20, 20), -1)  # a whole letter after the dash
+    cv2.putText(img, "B", (60, 24), cv2.FONT_HERSHEY_SIMPLEX, 0.7, (20, 20, 20), 2)  # a letter
     assert not is_lone_dash(img, BBox(0, 0, 90, 30), 30.0)
+
+
+def test_a_colon_blurred_into_one_bar_is_not_a_letter() -> None:
+    """Regression: blur merged the colon's dots into one upright bar just inside the place;
+    as tall as a letter, it hid the dash after it. No blood group is a narrow bar."""
+    img = _place("dash")
+    cv2.rectangle(img, (2, 9), (6, 21), (20, 20, 20), -1)  # the colon, one blurred stroke
+    assert is_lone_dash(img, BBox(0, 0, 90, 30), 30.0)
+    cv2.putText(img, "O", (40, 24), cv2.FONT_HERSHEY_SIMPLEX, 0.7, (20, 20, 20), 2)
+    assert not is_lone_dash(img, BBox(0, 0, 90, 30), 30.0)  # a letter as wide as a group's
 
 
 def test_a_square_blot_is_a_dash_only_when_asked_to_take_blots() -> None:

@@ -27,6 +27,9 @@ INK_SHARE_OF_PEAK = 0.45
 INK_OVER_TEXTURE = 2.5
 #: ... and by at least this many grey levels.
 MIN_INK_CONTRAST = 12
+#: A mark no wider than this share of the text height is a blurred ``:`` or a sliver of the
+#: label, not a letter: the blood groups' letters are about two thirds as wide as high.
+BAR_MAX_WIDTH = 0.25
 #: Components smaller than this share of the text height squared are noise.
 NOISE_AREA = 0.01
 #: A crop whose grey levels spread less than this is blank paper.
@@ -89,7 +92,12 @@ def _marks(crop: NDArray[np.uint8], text_height: float, *, peak: float | None = 
 
 
 def _letter_tall(mark: Mark, text_height: float) -> bool:
-    return mark[3] > DASH_MAX_HEIGHT * text_height
+    """A mark as tall as a letter, and as wide as a blood group's (``A``, ``B``, ``O``).
+
+    A narrow upright bar is no blood group: it is the ``:`` blurred into one stroke, or a
+    sliver of the label's last letter.
+    """
+    return mark[3] > DASH_MAX_HEIGHT * text_height and mark[2] > BAR_MAX_WIDTH * text_height
 
 
 def _small_marks(
