@@ -278,6 +278,42 @@ def test_values_anchor_themselves_when_no_label_is_readable() -> None:
     assert got == expected
 
 
+def test_rows_no_anchor_reaches_are_placed_by_the_row_pitch() -> None:
+    """Regression: on a blurred card with no label read, a sex read as `LAG-LAN` and the rows
+    under the RT/RW (a religion read as `30LAM`, nothing after it recognisable) had no anchor
+    after them, so no slot: seven values were missing. Two anchors give the row pitch, and a
+    row so many pitches under the anchor above it is that many rows further down the card."""
+    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    blurred = {": PEREMPUAN": "PFRFMRLAN", ": ISLAM": "30LAM", "KAWIN": "KAVVN",
+               "WNI": "M18", "SEUMUR HIDUP": "SERAUR H4DCY"}  # fmt: skip
+    faint = [
+        OcrLine(blurred.get(ln.text, ln.text), ln.box, ln.confidence)
+        for ln in _without_labels(lines)
+    ]
+    got = _texts(layout.assign_by_content(faint, size))
+    for key, text in (("jenis_kelamin", "PFRFMRLAN"), ("agama", "30LAM"),
+                      ("status_perkawinan", "KAVVN"), ("kewarganegaraan", "M18"),
+                      ("berlaku_hingga", "SERAUR H4DCY")):  # fmt: skip
+        assert got[key] == text
+    for key in ("alamat", "kelurahan_desa", "kecamatan", "pekerjaan", "rt_rw"):
+        assert got[key] == expected[key]
+
+
+def test_one_anchor_gives_no_row_pitch() -> None:
+    """With the birth row the only row read by its content, no pitch is known: the rows under
+    it are left unplaced rather than counted."""
+    lines, size, _ = _load("layout_rapidocr_dejavu.json")
+    garbled = {": PEREMPUAN": "PFRFMRLAN", ": 003/005": "OO3 OO5", ": ISLAM": "30LAM",
+               "KAWIN": "KAVVN", "WNI": "M18", "SEUMUR HIDUP": "SERAUR H4DCY"}  # fmt: skip
+    faint = [
+        OcrLine(garbled.get(ln.text, ln.text), ln.box, ln.confidence)
+        for ln in _without_labels(lines)
+    ]
+    got = _texts(layout.assign_by_content(faint, size))
+    assert got["tempat_lahir"] == "BANDUNG, 12-05-1990"
+    assert not {"agama", "status_perkawinan", "kewarganegaraan", "berlaku_hingga"} & set(got)
+
+
 def test_no_nik_line_no_content_layout() -> None:
     lines, size, _ = _load("layout_rapidocr_dejavu.json")
     assert layout.assign_by_content([ln for ln in lines if "3273" not in ln.text], size) == {}

@@ -21,6 +21,7 @@ from ktp_ocr.fields.vocab import load_vocabulary, vocab_key
 from ktp_ocr.layout.labels import _header_fields, _join, _photo_fields, _printed_lines
 from ktp_ocr.layout.matching import (
     PHOTO_COLUMN_X,
+    ROW_ORDER,
     _card_extent,
     _has_text,
     _is_nik_text,
@@ -35,6 +36,12 @@ from ktp_ocr.types import BBox, FieldName, OcrLine, RawField
 COLUMN_TOLERANCE = 0.08
 #: Fuzzy score (0-100) a row needs to be taken as a sex, a validity or a citizenship.
 CONTENT_MIN_SCORE = 80.0
+#: Rows anchored by content say the row pitch when the pitches their pairs give agree within
+#: this share of the smallest (a wrapped value between two of them adds a whole row).
+PITCH_AGREEMENT = 0.15
+#: A row is placed from the anchor above it only when it lies within this share of a pitch
+#: of a printed row's place.
+PLACE_TOLERANCE = 0.3
 
 _DATE = re.compile(r"\d{1,2}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{2,4}")
 _RT_RW = re.compile(r"[\W_]*[0-9OQDIl|]{1,3}\s*[/\\]\s*[0-9OQDIl|]{1,3}[\W_]*")
@@ -139,6 +146,49 @@ def _free_text(rows: Sequence[Row], anchors: dict[FieldName, int]) -> dict[Field
     return {field: group for field, group in slots.items() if group}
 
 
+def _row_y(row: Row) -> float:
+    return sum(p.box.cy for p in row) / len(row)
+
+
+def _by_pitch(rows: Sequence[Row], anchors: dict[FieldName, int]) -> dict[FieldName, list[Row]]:
+    """Rows left over placed by where they lie: the anchor above them and the row pitch.
+
+    A card prints its rows one pitch apart. Two anchors whose rows are ``k`` apart on the card
+    and that lie ``k`` pitches apart give the pitch; a row left over then stands as many
+    pitches under the anchor above it as rows of the card lie between them (a sex read as
+    ``LAG-LAN``, a religion read as ``30LAM``, and the rows under the last anchor, which no
+    slot between two anchors reaches). Nothing is placed when the anchors disagree on the
+    pitch, or when a row falls between two printed rows.
+    """
+    placed = sorted((ROW_ORDER.index(field), _row_y(rows[r]), r) for field, r in anchors.items())
+    pitches = [
+        (y1 - y0) / (k1 - k0)
+        for i, (k0, y0, _) in enumerate(placed)
+        for k1, y1, _ in placed[i + 1 :]
+        if k1 > k0
+    ]
+    if not pitches or min(pitches) <= 0:
+        return {}
+    pitch = min(pitches)
+    agreeing = [q for q in pitches if q <= pitch * (1 + PITCH_AGREEMENT)]
+    if len(agreeing) < len(pitches) / 2:
+        return {}
+    taken = {r for _, _, r in placed}
+    out: dict[FieldName, list[Row]] = {}
+    for r, row in enumerate(rows):
+        y = _row_y(row)
+        above = [(k, ya) for k, ya, ra in placed if ya < y and ra != r]
+        if r in taken or not above:
+            continue
+        k0, y0 = max(above, key=lambda a: a[1])
+        steps = (y - y0) / pitch
+        k = k0 + round(steps)
+        if abs(steps - round(steps)) > PLACE_TOLERANCE or not 0 < k < len(ROW_ORDER):
+            continue
+        out.setdefault(ROW_ORDER[k], [row])
+    return out
+
+
 def _split_blood(row: Row) -> tuple[Row, Row]:
     """The sex row's own pieces, and a short piece right of them (the blood type)."""
     ordered = sorted(row, key=lambda p: p.box.x0)
@@ -175,6 +225,10 @@ def assign_by_content(
     anchors = _anchors(rows)
     groups: dict[FieldName, list[Row]] = {f: [rows[r]] for f, r in anchors.items()}
     groups.update(_free_text(rows, anchors))
+    slotted = {id(row) for group in groups.values() for row in group}
+    for field, group in _by_pitch(rows, anchors).items():
+        if field not in groups and not any(id(row) in slotted for row in group):
+            groups[field] = group
     if FieldName.JENIS_KELAMIN in groups:
         sex, blood = _split_blood(groups[FieldName.JENIS_KELAMIN][0])
         groups[FieldName.JENIS_KELAMIN] = [sex]
