@@ -323,3 +323,14 @@ def test_a_detection_carries_its_runner_ups_apart_from_the_card() -> None:
     for other in found.others:
         assert other.shape == (4, 2) and other.dtype == np.float32
         assert corner_error(CardDetection(other, 0.5, "colour"), scene.corners) > TOLERANCE
+
+
+def test_a_degenerate_outline_counts_as_overlapping() -> None:
+    from ktp_ocr.imaging.detect import _overlap
+
+    square = np.array([[0, 0], [10, 0], [10, 10], [0, 10]], np.float64)
+    flat = np.array([[0, 0], [10, 0], [20, 0], [5, 0]], np.float64)
+    apart = square + 100
+    assert _overlap(square, flat) == 1.0
+    assert _overlap(square, apart) == 0.0
+    assert _overlap(square, square) == pytest.approx(1.0)

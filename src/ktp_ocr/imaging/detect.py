@@ -190,10 +190,18 @@ def find_outlines(image: NDArray[np.uint8]) -> Outlines:
 
 
 def _overlap(a: F64, b: F64) -> float:
-    """Share of the smaller of two convex outlines that the other covers."""
-    area, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    """Share of the smaller of two convex outlines that the other covers.
+
+    1.0 when either is degenerate: it is then no outline of its own.
+    """
     smaller = min(poly_area(a), poly_area(b))
-    return float(area) / smaller if smaller > 0 else 1.0
+    if smaller <= 0:
+        return 1.0
+    try:
+        area, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    except cv2.error:
+        return 1.0
+    return float(area) / smaller
 
 
 def _others(
