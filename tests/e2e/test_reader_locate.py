@@ -41,6 +41,33 @@ def test_a_small_card_in_a_large_photo_is_found_in_its_quarter(rapid_engine, reg
     assert 0.6 * width < found_width < 1.1 * width
 
 
+def _card_in_scene(  # type: ignore[no-untyped-def]
+    region_repo, seed: int, scene: str, size: tuple[int, int], width: int, at: tuple[int, int]
+):
+    """A generated scan card pasted ``width`` pixels wide at ``at`` into a generated scene.
+
+    Returns the card, the photo and the pasted card's corners (TL, TR, BR, BL) and height.
+    """
+    card = make_card(seed, "scan", 1, regions=region_repo)
+    scan = cv2.imdecode(np.frombuffer(card.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    back = scenes.scene(np.random.default_rng(seed), random.Random(seed), scene, *size)
+    photo = np.clip(back, 0, 255).astype(np.uint8)
+    small = cv2.resize(scan, (width, round(width * scan.shape[0] / scan.shape[1])))
+    (x, y), h = at, small.shape[0]
+    photo[y : y + h, x : x + width] = small
+    corners = np.array([[x, y], [x + width, y], [x + width, y + h], [x, y + h]], np.float32)
+    return card, photo, corners, h
+
+
+def _read_there(result, card, corners) -> None:  # type: ignore[no-untyped-def]
+    """The card's NIK read, from the card placed at ``corners``."""
+    from ktp_ocr.types import FieldName
+
+    assert result.fields[FieldName.NIK].value == card.truth.nik
+    assert result.card_quad is not None
+    assert np.allclose(np.asarray(result.card_quad), corners, atol=2.0)
+
+
 def test_the_next_outline_is_read_when_the_best_reads_as_no_card(  # type: ignore[no-untyped-def]
     rapid_engine, region_repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -49,26 +76,15 @@ def test_the_next_outline_is_read_when_the_best_reads_as_no_card(  # type: ignor
     detector's runner-up."""
     from ktp_ocr.imaging.detect import CardDetection, Outlines
     from ktp_ocr.pipeline import reader as reader_module
-    from ktp_ocr.types import FieldName
 
-    card = make_card(11, "scan", 1, regions=region_repo)
-    scan = cv2.imdecode(np.frombuffer(card.jpeg, np.uint8), cv2.IMREAD_COLOR)
-    sheet = scenes.scene(np.random.default_rng(7), random.Random(7), "bedsheet", 2000, 1200)
-    photo = np.clip(sheet, 0, 255).astype(np.uint8)
-    width = 900
-    small = cv2.resize(scan, (width, round(width * scan.shape[0] / scan.shape[1])))
-    x, y = 1000, 300
-    photo[y : y + small.shape[0], x : x + small.shape[1]] = small
-    h = small.shape[0]
-    right = np.array([[x, y], [x + width, y], [x + width, y + h], [x, y + h]], np.float32)
+    card, photo, right, _ = _card_in_scene(
+        region_repo, 11, "bedsheet", (2000, 1200), 900, (1000, 300)
+    )
     wrong = np.array([[40, 40], [840, 40], [840, 545], [40, 545]], np.float32)
     found = CardDetection(wrong, 0.64, "colour", others=(right,))
     monkeypatch.setattr(reader_module, "find_outlines", lambda pixels: Outlines(found))
 
-    result = Reader(rapid_engine, region_repo).read(photo)
-    assert result.fields[FieldName.NIK].value == card.truth.nik
-    assert result.card_quad is not None
-    assert np.allclose(np.asarray(result.card_quad), right, atol=2.0)
+    _read_there(Reader(rapid_engine, region_repo).read(photo), card, right)
 
 
 def test_a_weak_outline_is_read_when_nothing_scores_as_a_card(  # type: ignore[no-untyped-def]
@@ -79,18 +95,10 @@ def test_a_weak_outline_is_read_when_nothing_scores_as_a_card(  # type: ignore[n
     refused as "not a KTP". The weak outline is read, and kept because it shows a KTP."""
     from ktp_ocr.imaging.detect import Outlines
     from ktp_ocr.pipeline import reader as reader_module
-    from ktp_ocr.types import FieldName
 
-    card = make_card(12, "scan", 1, regions=region_repo)
-    scan = cv2.imdecode(np.frombuffer(card.jpeg, np.uint8), cv2.IMREAD_COLOR)
-    desk = scenes.scene(np.random.default_rng(8), random.Random(8), "newspaper", 3200, 2400)
-    photo = np.clip(desk, 0, 255).astype(np.uint8)
-    width = 800
-    small = cv2.resize(scan, (width, round(width * scan.shape[0] / scan.shape[1])))
-    x, y = 700, 400
-    photo[y : y + small.shape[0], x : x + small.shape[1]] = small
-    h = small.shape[0]
-    weak = np.array([[x, y], [x + width, y], [x + width, y + h], [x, y + h]], np.float32)
+    card, photo, weak, _ = _card_in_scene(
+        region_repo, 12, "newspaper", (3200, 2400), 800, (700, 400)
+    )
     monkeypatch.setattr(reader_module, "find_outlines", lambda pixels: Outlines(None, (weak,)))
     reader = Reader(rapid_engine, region_repo)
     # The text looks see the newspaper only (the photo's card was too dim and small for them),
@@ -98,10 +106,7 @@ def test_a_weak_outline_is_read_when_nothing_scores_as_a_card(  # type: ignore[n
     monkeypatch.setattr(reader, "_locate_by_text", lambda pixels, timer: (None, False))
     monkeypatch.setattr(reader, "_locate_in_tiles", lambda pixels, timer: (None, False))
 
-    result = reader.read(photo)
-    assert result.fields[FieldName.NIK].value == card.truth.nik
-    assert result.card_quad is not None
-    assert np.allclose(np.asarray(result.card_quad), weak, atol=2.0)
+    _read_there(reader.read(photo), card, weak)
 
 
 def test_a_weak_outline_showing_no_ktp_does_not_change_the_refusal(  # type: ignore[no-untyped-def]
@@ -136,15 +141,8 @@ def test_an_outline_round_the_print_area_alone_is_placed_again_from_the_text(  #
     from ktp_ocr.pipeline import reader as reader_module
     from ktp_ocr.types import FieldName
 
-    card = make_card(13, "scan", 1, regions=region_repo)
-    scan = cv2.imdecode(np.frombuffer(card.jpeg, np.uint8), cv2.IMREAD_COLOR)
-    wood = scenes.scene(np.random.default_rng(4), random.Random(4), "wood", 1800, 1300)
-    photo = np.clip(wood, 0, 255).astype(np.uint8)
-    width = 1200
-    small = cv2.resize(scan, (width, round(width * scan.shape[0] / scan.shape[1])))
-    x, y = 300, 250
-    photo[y : y + small.shape[0], x : x + small.shape[1]] = small
-    h = small.shape[0]
+    width, (x, y) = 1200, (300, 250)
+    card, photo, _, h = _card_in_scene(region_repo, 13, "wood", (1800, 1300), width, (x, y))
     # The rows only: from just above the NIK row, short of the photo column.
     top, right = y + round(0.2 * h), x + round(0.68 * width)
     inner = np.array([[x, top], [right, top], [right, y + h], [x, y + h]], np.float32)
