@@ -367,6 +367,47 @@ def _value_unseen(card: SynthCard, value: str, rereads: Sequence[str]) -> Script
     return ScriptedEngine(script)
 
 
+def _value_misread(
+    card: SynthCard, value: str, misread: str, confidence: float, rereads: Sequence[str]
+) -> ScriptedEngine:
+    """The whole card with the line of ``value`` read as ``misread`` at ``confidence``; crops
+    of one line read ``rereads``."""
+    again = iter(rereads)
+    lines = _true_lines(card)
+
+    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
+        if image.shape[0] < card.card_size[1] / 3:
+            text = next(again, "")
+            return [OcrLine(text, BBox(0, 0, image.shape[1], image.shape[0]), 0.9)] if text else []
+        return [
+            OcrLine(": " + misread, ln.box, confidence) if ln.text.strip(": ") == value else ln
+            for ln in lines.recognize(image)
+        ]
+
+    return ScriptedEngine(script)
+
+
+@pytest.mark.parametrize(
+    ("confidence", "rereads", "expected"),
+    [
+        (0.7, ["PETANI/PEKEBUN", "PETAN/PEKEBUN", "PETANI/PEKEBUN"], "PETANI/PEKEBUN"),
+        (0.98, ["PETANI/PEKEBUN"] * 3, "PFTAN/PFKRBN"),  # read surely: kept as read
+        (0.7, ["PFTAN/PFKRBN", "", "XQ"] * 2, "PFTAN/PFKRBN"),  # no registry entry agreed on
+    ],
+)
+def test_an_unsure_free_text_occupation_is_read_again(  # type: ignore[no-untyped-def]
+    scan_cards, region_repo, confidence: float, rereads: list[str], expected: str
+) -> None:
+    """Regression: a blurred ``WIRASWASTA`` read as ``VASWASTA`` (confidence 0.78), too far
+    from the registry's spelling to snap, was given as a free-text occupation."""
+    card = next(c for c in scan_cards if c.truth.pekerjaan == "PETANI/PEKEBUN")
+    engine = _value_misread(card, "PETANI/PEKEBUN", "PFTAN/PFKRBN", confidence, rereads)
+    result = Reader(engine, region_repo, today=TODAY).read(card.jpeg)
+    occupation = result.fields[FieldName.PEKERJAAN]
+    assert occupation.value == expected
+    assert ("pekerjaan_reread" in occupation.issues) is (expected == "PETANI/PEKEBUN")
+
+
 def test_a_value_the_detector_missed_is_read_again_where_its_row_is(
     scan_cards, region_repo
 ) -> None:  # type: ignore[no-untyped-def]

@@ -66,7 +66,7 @@ from ktp_ocr.pipeline.nik_opinions import (
 from ktp_ocr.pipeline.places import match_regions, snap_birthplace
 from ktp_ocr.pipeline.reading import Reading, Timer
 from ktp_ocr.pipeline.refusal import MIN_LABELS, ktp_evidence, refusal, refuse_if_hopeless
-from ktp_ocr.pipeline.rereads import REREAD_FIELDS, missing_values, settle_birth_date
+from ktp_ocr.pipeline.rereads import missing_values, needs_reread, settle_birth_date
 from ktp_ocr.regions import RegionRepository
 from ktp_ocr.types import (
     FieldName,
@@ -353,7 +353,7 @@ class Reader:
                     self.nik_reader, reading.card, raw, fields, self.today, known
                 )
         nik = decoded_nik(fields.get(FieldName.NIK), self.today)
-        if any(fields[name].value is None for name in REREAD_FIELDS):
+        if needs_reread(fields):
             with timer.stage("reread"):
                 fields = missing_values(self.engine, reading, raw, fields, nik)
         fields = sex_from_nik(birth_date_from_nik(fields, nik), nik)

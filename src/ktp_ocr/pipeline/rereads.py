@@ -96,6 +96,27 @@ def read_again(
             yield from read_crops([row_band])
 
 
+#: An occupation read as free text with a confidence under this is read again as well: a
+#: blurred ``WIRASWASTA`` reads as ``VASWASTA``, too far from the registry's spelling to snap.
+UNSURE_OCCUPATION = 0.85
+
+
+def _to_read_again(name: FieldName, current: FieldValue[Any]) -> bool:
+    """Whether ``name``'s value is missing, or an unsure occupation outside the registry."""
+    if current.value is None:
+        return True
+    return (
+        name is FieldName.PEKERJAAN
+        and current.confidence < UNSURE_OCCUPATION
+        and current.value not in load_vocabulary(name.value).values
+    )
+
+
+def needs_reread(fields: Mapping[FieldName, FieldValue[Any]]) -> bool:
+    """Whether :func:`missing_values` has anything to read again."""
+    return any(_to_read_again(name, fields[name]) for name in REREAD_FIELDS)
+
+
 def missing_values(
     engine: OcrEngine,
     reading: Reading,
@@ -104,6 +125,9 @@ def missing_values(
     nik: Nik | None,
 ) -> dict[FieldName, FieldValue[Any]]:
     """Missing or unreadable values of :data:`REREAD_FIELDS` read again at other sizes.
+
+    So is an occupation read unsurely as free text (:data:`UNSURE_OCCUPATION`); it is
+    replaced only by a registry occupation the readings agree on.
 
     On a dim or blurred card the detector misses short, faint values (``WNI``, ``ISLAM``)
     and a blurred one may read as no word of its vocabulary. Each such value's place (its
@@ -116,7 +140,7 @@ def missing_values(
     places = _ValuePlaces.of(reading, raw)
     for name in REREAD_FIELDS:
         current = fields[name]
-        if current.value is not None:
+        if not _to_read_again(name, current):
             continue
         # Its text's box first (a value read wrong), then where its row puts it (a value
         # not seen, or its text was only label words).
