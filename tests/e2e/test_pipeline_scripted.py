@@ -6,7 +6,7 @@ parsers, region matching and checks must give back the ground truth exactly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import cv2
@@ -353,8 +353,12 @@ def test_without_two_readings_agreeing_the_nik_is_withheld(
     assert "nik_contradicts_card" in result.fields[FieldName.NIK].issues
 
 
-def _value_unseen(card: SynthCard, value: str, rereads: Sequence[str]) -> ScriptedEngine:
-    """The whole card read without the line of ``value``; crops of one line read ``rereads``."""
+def _whole_and_crops(
+    card: SynthCard,
+    rereads: Sequence[str],
+    whole: Callable[[Sequence[OcrLine]], Sequence[OcrLine]],
+) -> ScriptedEngine:
+    """The whole card's true lines as ``whole`` changes them; crops of one line read ``rereads``."""
     again = iter(rereads)
     lines = _true_lines(card)
 
@@ -362,9 +366,16 @@ def _value_unseen(card: SynthCard, value: str, rereads: Sequence[str]) -> Script
         if image.shape[0] < card.card_size[1] / 3:
             text = next(again, "")
             return [OcrLine(text, BBox(0, 0, image.shape[1], image.shape[0]), 0.9)] if text else []
-        return [ln for ln in lines.recognize(image) if ln.text.strip(": ") != value]
+        return whole(lines.recognize(image))
 
     return ScriptedEngine(script)
+
+
+def _value_unseen(card: SynthCard, value: str, rereads: Sequence[str]) -> ScriptedEngine:
+    """The whole card read without the line of ``value``; crops of one line read ``rereads``."""
+    return _whole_and_crops(
+        card, rereads, lambda lines: [ln for ln in lines if ln.text.strip(": ") != value]
+    )
 
 
 def _value_misread(
@@ -372,19 +383,14 @@ def _value_misread(
 ) -> ScriptedEngine:
     """The whole card with the line of ``value`` read as ``misread`` at ``confidence``; crops
     of one line read ``rereads``."""
-    again = iter(rereads)
-    lines = _true_lines(card)
-
-    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
-        if image.shape[0] < card.card_size[1] / 3:
-            text = next(again, "")
-            return [OcrLine(text, BBox(0, 0, image.shape[1], image.shape[0]), 0.9)] if text else []
-        return [
+    return _whole_and_crops(
+        card,
+        rereads,
+        lambda lines: [
             OcrLine(": " + misread, ln.box, confidence) if ln.text.strip(": ") == value else ln
-            for ln in lines.recognize(image)
-        ]
-
-    return ScriptedEngine(script)
+            for ln in lines
+        ],
+    )
 
 
 @pytest.mark.parametrize(
