@@ -175,18 +175,21 @@ def find_outlines(image: NDArray[np.uint8]) -> Outlines:
         best = max(cands, key=lambda c: c.score, default=None)
     if best is None or best.score < MIN_SCORE:
         weak = _others((), cands, floor=WEAK_SCORE)
-        return Outlines(None, tuple(order_corners(c.quad / scale).astype(np.float32) for c in weak))
+        return Outlines(None, tuple(_in_source(c, scale) for c in weak))
     first, best = best, _prefer_outer(best, cands)
-    quad = order_corners(best.quad / scale)
-    others = _others((first, best), cands)
     card = CardDetection(
-        quad=quad.astype(np.float32),
+        quad=_in_source(best, scale),
         score=round(min(1.0, best.score), 4),
         method=best.method,
         details=best.details,
-        others=tuple(order_corners(c.quad / scale).astype(np.float32) for c in others),
+        others=tuple(_in_source(c, scale) for c in _others((first, best), cands)),
     )
     return Outlines(card)
+
+
+def _in_source(candidate: _Candidate, scale: float) -> F32:
+    """A candidate's corners in the source image's pixels, ordered TL, TR, BR, BL."""
+    return order_corners(candidate.quad / scale).astype(np.float32)
 
 
 def _overlap(a: F64, b: F64) -> float:

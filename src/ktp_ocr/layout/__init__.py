@@ -26,6 +26,7 @@ from ktp_ocr.layout.labels import (
     row_places,
     rows_labelled,
 )
+from ktp_ocr.layout.matching import is_nik_label
 
 __all__ = [
     "CARD_ASPECT",
@@ -35,6 +36,7 @@ __all__ = [
     "assign_by_content",
     "card_from_text",
     "card_quad_from_text",
+    "is_nik_label",
     "label_count",
     "label_spellings",
     "last_row",

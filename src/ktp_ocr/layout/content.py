@@ -176,9 +176,11 @@ def _by_pitch(rows: Sequence[Row], anchors: dict[FieldName, int]) -> dict[FieldN
     taken = {r for _, _, r in placed}
     out: dict[FieldName, list[Row]] = {}
     for r, row in enumerate(rows):
+        if r in taken:
+            continue
         y = _row_y(row)
-        above = [(k, ya) for k, ya, ra in placed if ya < y and ra != r]
-        if r in taken or not above:
+        above = [(k, ya) for k, ya, _ in placed if ya < y]
+        if not above:
             continue
         k0, y0 = max(above, key=lambda a: a[1])
         steps = (y - y0) / pitch

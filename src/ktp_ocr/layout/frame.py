@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ktp_ocr.layout.column import _row_steps
-from ktp_ocr.layout.matching import ROW_ORDER, _is_nik_text, _union_all, match_label
+from ktp_ocr.layout.matching import ROW_ORDER, _is_nik_text, _union_all, is_nik_label, match_label
 from ktp_ocr.types import BBox, FieldName, OcrLine, Point
 
 #: Fewest text lines that make a card's block of text.
@@ -277,11 +277,7 @@ def _column_mates(
     they tell how far the card's rows go. Empty without a NIK label read. Only asked when a
     few of the card's own lines were read (stray letters under a NIK label alone place no card).
     """
-    niks = [
-        i
-        for i, line in enumerate(lines)
-        if (hit := match_label(line.text)) is not None and hit[0] is FieldName.NIK
-    ]
+    niks = [i for i, line in enumerate(lines) if is_nik_label(line.text)]
     if not niks:
         return []
     first = min(niks, key=lambda i: boxes[i].cy)

@@ -150,6 +150,12 @@ def _is_nik_text(text: str) -> bool:
     return sum(ch.isdigit() for ch in text) >= NIK_MIN_DIGITS
 
 
+def is_nik_label(text: str) -> bool:
+    """Whether a line starts with the ``NIK`` label."""
+    hit = match_label(text)
+    return hit is not None and hit[0] is FieldName.NIK
+
+
 def _card_extent(lines: Sequence[OcrLine], size: tuple[float, float] | None) -> BBox:
     if size is not None:
         return BBox(0.0, 0.0, float(size[0]), float(size[1]))

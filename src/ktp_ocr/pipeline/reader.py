@@ -431,10 +431,7 @@ def _cut_short(reading: Reading) -> bool:
     if last is not None and last[0] + last[1] / 2 > h:
         return True
     return any(
-        (hit := layout.match_label(line.text)) is not None
-        and hit[0] is FieldName.NIK
-        and line.box.cy < NIK_ROW_MIN_Y * h
-        for line in reading.lines
+        layout.is_nik_label(line.text) and line.box.cy < NIK_ROW_MIN_Y * h for line in reading.lines
     )
 
 
