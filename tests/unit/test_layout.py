@@ -314,6 +314,36 @@ def test_one_anchor_gives_no_row_pitch() -> None:
     assert not {"agama", "status_perkawinan", "kewarganegaraan", "berlaku_hingga"} & set(got)
 
 
+def test_rows_anchor_themselves_through_blurred_dates_and_sex() -> None:
+    """Regression: on a dim card with only its NIK label read, the birth row read as
+    `20-01 190` (a separator read as a space), the sex as `PEREMPLIAN` (a letter read as two)
+    and the validity as `20-012018` (a separator lost) anchored no row, so nothing but the NIK
+    and the header was placed; they anchor their rows, and the name and address their slots."""
+    lines, size, expected = _load("layout_rapidocr_dejavu.json")
+    blurred = {"BANDUNG, 12-05-1990": "BANDUNG, 12-05 199", ": PEREMPUAN": "PEREMPLIAN",
+               "SEUMUR HIDUP": "12-052030"}  # fmt: skip
+    faint = [
+        OcrLine(blurred.get(ln.text, ln.text), ln.box, ln.confidence)
+        for ln in _without_labels(lines)
+    ]
+    got = _texts(layout.assign_by_content(faint, size))
+    assert got["tempat_lahir"] == "BANDUNG, 12-05 199"
+    assert got["jenis_kelamin"] == "PEREMPLIAN"
+    assert got["berlaku_hingga"] == "12-052030"
+    for key in ("nama", "alamat", "rt_rw", "agama", "kewarganegaraan"):
+        assert got[key] == expected[key]
+
+
+def test_a_number_is_no_date_anchor() -> None:
+    """Digits with one separator (an RT/RW, a house number) anchor no birth row or validity."""
+    from ktp_ocr.layout.content import _DATE
+
+    for text in ("003/005", "NO. 12-5", "BLOK A-29 NO. 37", "12345678"):
+        assert _DATE.search(text) is None
+    for text in ("12-05-1990", "12-05 1990", "12-051990", "12 - 05 - 90"):
+        assert _DATE.search(text) is not None
+
+
 def test_no_nik_line_no_content_layout() -> None:
     lines, size, _ = _load("layout_rapidocr_dejavu.json")
     assert layout.assign_by_content([ln for ln in lines if "3273" not in ln.text], size) == {}

@@ -43,7 +43,9 @@ PITCH_AGREEMENT = 0.15
 #: of a printed row's place.
 PLACE_TOLERANCE = 0.3
 
-_DATE = re.compile(r"\d{1,2}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{2,4}")
+#: A date, as blur reads it too: one of its separators may be read as a space (``20-01 1963``)
+#: or lost before a four-digit year (``20-012018``).
+_DATE = re.compile(r"\d{1,2}\s*[-./]\s*\d{1,2}(?:\s*[-./ ]\s*\d{2,4}|\d{4})")
 _RT_RW = re.compile(r"[\W_]*[0-9OQDIl|]{1,3}\s*[/\\]\s*[0-9OQDIl|]{1,3}[\W_]*")
 _BLOOD = re.compile(r"[\W_]*(AB|A|B|O|0)?[+-]?[\W_]*")
 
@@ -89,9 +91,12 @@ def _close(*words: str) -> Callable[[str], bool]:
 
 
 def _is_sex(text: str) -> bool:
-    head = vocab_key(text)[:9]
+    """The row starts with a sex: a letter may be misread, dropped or read as two."""
+    key = vocab_key(text)
     return any(
-        fuzz.ratio(head[: len(k)], k) >= CONTENT_MIN_SCORE for k in ("LAKILAKI", "PEREMPUAN")
+        fuzz.ratio(key[:n], k) >= CONTENT_MIN_SCORE
+        for k in ("LAKILAKI", "PEREMPUAN")
+        for n in (len(k) - 1, len(k), len(k) + 1)
     )
 
 
