@@ -210,6 +210,34 @@ def test_regency_takes_the_official_spelling_with_the_cards_wording(
     assert ("snapped_to_region" in got.issues) is snapped
 
 
+@pytest.mark.parametrize("letters", [0, 3, 6])
+def test_a_regency_glare_cut_short_is_given_from_the_nik_and_said_so(
+    scan_cards, region_repo, letters: int
+) -> None:  # type: ignore[no-untyped-def]
+    """Regression: glare left `KOTA PEKANE` of KOTA PEKANBARU; the NIK and the district read
+    under it name the regency, which is given, less surely, as taken from the NIK."""
+    card = next(
+        c
+        for c in scan_cards
+        if len(str(c.truth.kabupaten_kota).split(" ", 1)[-1].replace(" ", "")) > letters + 1
+    )
+    official = str(card.truth.kabupaten_kota)
+    kind = official.split(" ")[0]
+    stub = official[: len(kind) + 1 + letters].strip()  # the wording, the name's first letters
+
+    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
+        lines = _true_lines(card).recognize(image)
+        return [
+            OcrLine(stub if ln.text == official else ln.text, ln.box, ln.confidence) for ln in lines
+        ]
+
+    result = Reader(ScriptedEngine(script), region_repo, today=TODAY).read(card.jpeg)
+    got = result.fields[FieldName.KABUPATEN_KOTA]
+    assert got.value == official
+    assert "kabupaten_kota_from_nik" in got.issues
+    assert got.confidence < result.fields[FieldName.KECAMATAN].confidence
+
+
 class _FakeNikReader:
     """A second engine that reads the NIK row as given, counting calls."""
 

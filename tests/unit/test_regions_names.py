@@ -255,3 +255,58 @@ def test_a_cut_village_is_that_village_or_none(village: str, cut: int, front: bo
     )[3]
     if match.region is not None:
         assert normalize_name(match.region.name, "kelurahan_desa") == village
+
+
+@pytest.mark.parametrize(
+    ("nik", "kabupaten", "kecamatan", "regency"),
+    [
+        ("327301", "KOTA BAND", "SUKASARI", "3273"),  # glare cut the name short
+        ("327301", "KOTA BANDUMG", "SUKASARI", "3273"),  # blurred: matched as ever
+        ("327301", "KOTA", "SUKASARI", "3273"),  # only the wording before the name left
+        ("327301", "KOTA XQZWV", "SUKASARI", None),  # read, but not that name
+        ("327301", "KABUPATEN BAND", "SUKASARI", "3204"),  # KABUPATEN is read: not Kota Bandung
+        ("327301", "KOTA CIMAHI", "SUKASARI", "3277"),  # read surely: kept
+        ("327301", "KOTA BAND", "ANDIR", None),  # the card's district is not the NIK's
+        (None, "KOTA BAND", "SUKASARI", None),  # no NIK to vouch for the district
+        ("327301", "KOTA BAND", None, None),  # nothing under the header read
+    ],
+)
+def test_a_header_cut_short_is_the_region_the_nik_and_the_district_name(
+    nik: str | None, kabupaten: str, kecamatan: str | None, regency: str | None
+) -> None:
+    """Regression: glare left `KOTA PEKANE` of KOTA PEKANBARU and `KABUPATE` of KABUPATEN
+    YAHUKIMO; neither matched, though the NIK and the district read under them named the
+    regency. A header read surely, or naming another kind of regency, is never changed."""
+    from ktp_ocr.regions.match import match_card
+    from ktp_ocr.regions.memory import memory_repository
+
+    match = match_card(
+        memory_repository(),
+        nik_district=nik,
+        provinsi="JAWA BARAT",
+        kabupaten_kota=kabupaten,
+        kecamatan=kecamatan,
+        kelurahan_desa=None,
+    )[1]
+    assert (match.region.code if match.region else None) == regency
+
+
+@pytest.mark.parametrize(
+    ("provinsi", "code"),
+    [("JAWA BAR", "32"), ("JAWA BRAT", "32"), ("JAWA TENGAH", "33"), ("BANTEN", "36")],
+)
+def test_a_province_read_unsurely_is_the_one_the_regency_and_nik_name(
+    provinsi: str, code: str
+) -> None:
+    from ktp_ocr.regions.match import match_card
+    from ktp_ocr.regions.memory import memory_repository
+
+    match = match_card(
+        memory_repository(),
+        nik_district="327301",
+        provinsi=provinsi,
+        kabupaten_kota="KOTA BANDUNG",
+        kecamatan="SUKASARI",
+        kelurahan_desa=None,
+    )[0]
+    assert match.region is not None and match.region.code == code

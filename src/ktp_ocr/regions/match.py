@@ -30,7 +30,7 @@ from ktp_ocr.regions.index import NameEntry, NameIndex
 from ktp_ocr.regions.names import PlaceQuery, RegencyKind, card_name, parse_place, regency_kind
 from ktp_ocr.types import Region, RegionLevel, RegionMatch
 
-__all__ = ["MATCH_THRESHOLD", "card_name", "match_card", "match_level", "score"]
+__all__ = ["HEADER_LEVELS", "MATCH_THRESHOLD", "card_name", "match_card", "match_level", "score"]
 
 #: Minimum score (0-100) for a printed name to match a region: one edit per five characters.
 MATCH_THRESHOLD = 80.0
@@ -302,7 +302,77 @@ def match_card(
                 level, result.query, result.region, result.score, False, agrees, result.historic
             )
         out.append(result)
+    return _header_from_below(out, texts, nik)
+
+
+#: Levels of the card's header, which a place under them can vouch for.
+HEADER_LEVELS: tuple[RegionLevel, ...] = ("provinsi", "kabupaten_kota")
+#: A header name read whole but blurred is the vouched-for region's from this score on: two
+#: letters wrong in ten (one more than :data:`MATCH_THRESHOLD` allows on its own).
+HEADER_NEAR_SCORE = 70.0
+#: A name read cut short is the vouched-for region's when its letters, the last one perhaps
+#: misread, start that region's name, from this many letters on.
+HEADER_CUT_MIN_LETTERS = 5
+#: A matched header name this sure is kept even when a place under it disagrees.
+HEADER_SURE_SCORE = 90.0
+
+
+def _header_from_below(
+    out: list[RegionMatch], texts: dict[RegionLevel, str | None], nik: _NikRegions
+) -> tuple[RegionMatch, ...]:
+    """The header's province and regency mended from a sure place under them that the NIK names.
+
+    The header prints the holder's province and regency; the district and village lines print
+    places inside them. When one of those (or, for the province, the regency) was read surely
+    and is the NIK's own, the NIK and the printed line are two readings naming the same
+    region, and so its parents. A header name that matched nothing, or only unsurely matched
+    another region, is then the NIK's region's when what was read fits that name: blurred
+    (:data:`HEADER_NEAR_SCORE`), cut short by glare or the frame (its start, or its end), or
+    only the ``KABUPATEN``/``KOTA`` before a name glare wiped out. The match scores
+    :data:`MATCH_THRESHOLD` and agrees with the NIK. A header read surely is never changed: an
+    older card prints the province its region then lay in.
+    """
+    levels = [m.level for m in out]
+    for level in HEADER_LEVELS:
+        vouched = nik.current(level)
+        if vouched is None or level not in levels:
+            continue
+        below = out[levels.index(level) + 1 :]
+        if not any(m.agrees_with_nik and m.score >= HEADER_SURE_SCORE for m in below):
+            continue
+        i = levels.index(level)
+        current = out[i]
+        if current.region is not None and (
+            current.score >= HEADER_SURE_SCORE or current.region.code in nik.codes(level)
+        ):
+            continue
+        text = texts.get(level)
+        if text and _fits_header(text, vouched, level):
+            out[i] = RegionMatch(level, text, vouched, MATCH_THRESHOLD, False, True, False)
     return tuple(out)
+
+
+def _fits_header(text: str, region: Region, level: RegionLevel) -> bool:
+    """Whether ``text`` can be a blurred, cut or name-less reading of ``region``'s name."""
+    read, official = parse_place(text, level), parse_place(region.name, level)
+    if read.kind is not None and official.kind is not None and read.kind != official.kind:
+        return False
+    key, name = read.key, official.key
+    wording = official.kind.upper() if official.kind is not None else ""
+    if (
+        level == "kabupaten_kota"
+        and read.kind is None
+        and len(key) >= 4
+        and wording[: len(key)] == key
+    ):
+        return True  # ``KABUPATE``: the name after it lost
+    if score(key, name) >= HEADER_NEAR_SCORE:
+        return True
+    if len(key) < CUT_MIN_LETTERS or len(key) >= len(name):
+        return False
+    if name.startswith(key) or name.endswith(key):
+        return True
+    return len(key) >= HEADER_CUT_MIN_LETTERS and name.startswith(key[:-1])
 
 
 #: A name cut short (by glare, or the frame) is matched from this many letters on.
