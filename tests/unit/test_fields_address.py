@@ -43,6 +43,12 @@ from ktp_ocr.fields.text import CORRECTION_FACTOR
         ("JL. BUNG KARNO 5", "JL. BUNG KARNO 5"),
         ("JL. SUKARNO, BLOK A", "JL. SUKARNO, BLOK A"),
         ("DESA KARANGANO", "DESA KARANGANO"),
+        # Regression: a Roman numeral's strokes read apart (the narrow I leaves a wide gap).
+        ("JL. BOUGENVILLE GG. I I NO. 5", "JL. BOUGENVILLE GG. II NO. 5"),
+        ("GG. I I I", "GG. III"),
+        ("I KETUT IIS", "I KETUT IIS"),
+        ("JL. ANGGREK I NO. 2", "JL. ANGGREK I NO. 2"),
+        ("BLOK I IA", "BLOK I IA"),
     ],
 )
 def test_read_address(raw: str, value: str) -> None:

@@ -310,3 +310,37 @@ def test_a_province_read_unsurely_is_the_one_the_regency_and_nik_name(
         kelurahan_desa=None,
     )[0]
     assert match.region is not None and match.region.code == code
+
+
+@pytest.mark.parametrize(
+    ("nik", "kecamatan", "kelurahan", "village"),
+    [
+        ("327301", "SUKASARI", "SAPIJADX", "3273011004"),  # two letters wrong in eight
+        ("327301", None, "A SAPIJADX", "3273011004"),  # ... after a stray token
+        ("327307", None, "SUKAWAPMA", "3273071003"),  # SUKAWARNA, not SUKABUNGAH or SUKAGALIH
+        ("327301", "SUKASARI", "SAPXJXDL", None),  # three wrong: too far
+        ("327307", None, "SUKA", None),  # no one village near
+        (None, "SUKASARI", "SAPIJADX", None),  # no NIK to name the district
+        ("327301", "ANDIR", "SAPIJADX", None),  # the card's district is not the NIK's
+    ],
+)
+def test_a_blurred_village_is_the_one_of_the_nik_s_district_it_comes_near(
+    nik: str | None, kecamatan: str | None, kelurahan: str, village: str | None
+) -> None:
+    """Regression: `HOT KAPUR` (KOTA KAPUR), `A SCLEMADE` (SELEMADEG) and `FLALAYAL` (LALAYAU),
+    each two letters from a village of the district the NIK names and far from the others
+    there, matched nothing at the scorer's one-in-five."""
+    from ktp_ocr.regions.match import match_card
+    from ktp_ocr.regions.memory import memory_repository
+
+    match = match_card(
+        memory_repository(),
+        nik_district=nik,
+        provinsi="JAWA BARAT",
+        kabupaten_kota="KOTA BANDUNG",
+        kecamatan=kecamatan,
+        kelurahan_desa=kelurahan,
+    )[3]
+    assert (match.region.code if match.region else None) == village
+    if village is not None:
+        assert match.agrees_with_nik is True and match.score == MATCH_THRESHOLD

@@ -3,7 +3,8 @@
 The address keeps its printed punctuation (``JL. MERDEKA NO. 10``, ``PERUM GRIYA ASRI BLOK
 C2/15``): letters and digits both belong there, so only the unambiguous confusions are mended
 (``JI.`` -> ``JL.``, ``O`` and ``I`` in the number after ``NO.``, ``NO,`` before a number,
-a lost space before ``NO.`` and a number). ``rt_rw`` is always ``003/005``.
+a lost space before ``NO.`` and a number, a Roman numeral's strokes split apart: ``GG. I I``).
+``rt_rw`` is always ``003/005``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ _NOMOR_COMMA = re.compile(r"\bNO,(?=\s?[0-9])")
 #: ``MADANO.25``: the space before ``NO.`` and a number lost. A word's own ending in ``NO`` is
 #: not followed by a stop and a digit.
 _NOMOR_GLUED = re.compile(r"\b([A-Z]{3,})(NO\.\s?[0-9])")
+#: ``GG. I I``: a Roman numeral's strokes read as words of their own (the narrow ``I`` leaves
+#: a gap as wide as a space). A lone ``I`` before another is never a word of an address.
+_ROMAN_SPLIT = re.compile(r"\bI(?: I)+\b")
 _RT_RW_SPLIT = re.compile(r"[\s/\\\-.,:;]+")
 _RT_RW_WORD = re.compile(r"^(RT|RW|RTRW)$")
 _SLASH_LIKE = frozenset("ILl|1!")
@@ -52,6 +56,7 @@ def read_address(raw: str, *, confidence: float = 1.0) -> FieldValue[str]:
     value = _NOMOR.sub("NO.", _JALAN.sub("JL.", value))
     value = _NOMOR_GLUED.sub(r"\1 \2", _NOMOR_COMMA.sub("NO.", value))
     value = _NUMBER.sub(_number, value)
+    value = _ROMAN_SPLIT.sub(lambda m: m.group(0).replace(" ", ""), single_spaces(value))
     value = strip_edges(_SPACE_BEFORE.sub(r"\1", single_spaces(value)))
     if not any("A" <= ch <= "Z" or "0" <= ch <= "9" for ch in value):
         kind = "unreadable" if text else "missing"

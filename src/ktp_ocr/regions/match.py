@@ -295,6 +295,8 @@ def match_card(
         result = match_level(catalog, level, text, first=first, scope=_scope(level, matched, nik))
         if result.region is None and not result.ambiguous:
             result = _cut_name(catalog, level, text, matched, nik, cut=level in cut) or result
+        if result.region is None and not result.ambiguous and level == "kelurahan_desa":
+            result = _near_village(catalog, text, matched, nik) or result
         if result.region is not None:
             matched[level] = result.region
             agrees = _agrees(level, result.region, nik)
@@ -373,6 +375,47 @@ def _fits_header(text: str, region: Region, level: RegionLevel) -> bool:
     if name.startswith(key) or name.endswith(key):
         return True
     return len(key) >= HEADER_CUT_MIN_LETTERS and name.startswith(key[:-1])
+
+
+#: A village name read blurred is a village of the NIK's district from this score on (two
+#: letters wrong in eight) ...
+VILLAGE_NEAR_SCORE = 75.0
+#: ... when no other village there comes within this many points of it.
+VILLAGE_NEAR_MARGIN = 10.0
+
+
+def _near_village(
+    repo: RegionCatalog, text: str | None, matched: dict[RegionLevel, Region], nik: _NikRegions
+) -> RegionMatch | None:
+    """The village of the NIK's district that a blurred name, matching none, stands for.
+
+    A village is looked for among the few (ten to thirty) of its district. When the NIK names
+    the district (and the card's district, if matched, is that one), a name read with two
+    letters wrong in eight (``HOT KAPUR`` for ``KOTA KAPUR``), whole or without a stray short
+    token (``A SCLEMADE``), is the one village there it comes that near, and none other within
+    :data:`VILLAGE_NEAR_MARGIN`. It scores :data:`MATCH_THRESHOLD` and agrees with the NIK.
+    """
+    district = nik.current("kecamatan")
+    if district is None or not text:
+        return None
+    card_district = matched.get("kecamatan")
+    if card_district is not None and card_district.code != district.code:
+        return None
+    keys = [k for k in (parse_place(v, "kelurahan_desa").key for v in [text, *_trimmed(text)]) if k]
+    if not keys:
+        return None
+    index = repo.name_index(district.code, "kelurahan_desa")
+    best: dict[str, tuple[float, Region]] = {}
+    for entry, name in zip(index.body_entries, index.body_keys, strict=True):
+        near = max(score(key, name) for key in keys)
+        if near > best.get(entry.region.code, (-1.0, entry.region))[0]:
+            best[entry.region.code] = (near, entry.region)
+    ranked = sorted(best.values(), key=lambda hit: -hit[0])
+    if not ranked or ranked[0][0] < VILLAGE_NEAR_SCORE:
+        return None
+    if len(ranked) > 1 and ranked[1][0] > ranked[0][0] - VILLAGE_NEAR_MARGIN:
+        return None
+    return RegionMatch("kelurahan_desa", text, ranked[0][1], MATCH_THRESHOLD, False, True)
 
 
 #: A name cut short (by glare, or the frame) is matched from this many letters on.
