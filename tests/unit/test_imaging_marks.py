@@ -148,11 +148,13 @@ def _row(place: str, *, label_ink: int = 30, noise: float = 0.0, seed: int = 0) 
 _PLACE = BBox(90, 0, 180, 30)
 
 
-def _reads(text: str) -> Callable[[Sequence[np.ndarray]], list[tuple[str, float]]]:
+def _reads(
+    text: str, confidence: float = 0.9
+) -> Callable[[Sequence[np.ndarray]], list[tuple[str, float]]]:
     """A recogniser of single-line crops that reads every crop as ``text``."""
 
     def read(crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
-        return [(text, 0.9) for _ in crops]
+        return [(text, confidence) for _ in crops]
 
     return read
 
@@ -209,6 +211,36 @@ def test_no_dash_inferred_where_the_row_reads_as_a_group(read: str) -> None:
     place = RawField("", _PLACE, 0.0)
     got = blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place}, _reads(read))
     assert got[FieldName.GOLONGAN_DARAH].text == ""
+
+
+def test_a_letter_read_unsurely_in_the_row_does_not_overrule_the_pixels() -> None:
+    """Regression: the stripes of a moire after a clear `Gol Darah :` were read as `b` at
+    0.37; the pixels showed nothing as tall as a letter, and the `-` was left unread."""
+    place = RawField("", _PLACE, 0.0)
+    got = blood_dash(_row("speck"), {FieldName.GOLONGAN_DARAH: place}, _reads("rah : b", 0.37))
+    assert got[FieldName.GOLONGAN_DARAH].text == "-"
+
+
+@pytest.mark.parametrize("paper", [(214, 220, 217), (250, 252, 251)])
+def test_blank_paper_after_a_clear_label_is_the_dash_unless_glare_covers_it(
+    paper: tuple[int, int, int],
+) -> None:
+    """Regression: on a dim card the `-` after a legible `Gol. Darah :` had faded into paper too
+    even for a threshold; blank paper there was taken for glare and nothing was given. Only a
+    reflection found over it (glare also leaves blank paper) keeps it unread."""
+    from ktp_ocr.imaging.quality import Glare
+
+    img = _row("")
+    img[:, 90:] = paper  # the colon faded too
+    assert not holds_no_letter(img, _PLACE, 30.0)
+    assert holds_no_letter(img, _PLACE, 30.0, blank_is_empty=True)
+    place = {FieldName.GOLONGAN_DARAH: RawField("", _PLACE, 0.0)}
+    got = blood_dash(img, place, _reads("rah :"))[FieldName.GOLONGAN_DARAH]
+    assert (got.text, got.confidence) == ("-", NO_LETTER_CONFIDENCE)
+    img[:, 90:] = 255  # clipped by a reflection
+    glare = (Glare(BBox(85, 0, 180, 30), 0.4),)
+    got = blood_dash(img, place, _reads("rah :"), glare)[FieldName.GOLONGAN_DARAH]
+    assert got.text == ""
 
 
 def test_no_dash_inferred_without_a_way_to_read_the_row() -> None:

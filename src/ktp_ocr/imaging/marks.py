@@ -116,7 +116,9 @@ def _small_marks(
     return marks, crop.shape[0]
 
 
-def holds_no_letter(card: NDArray[np.uint8], box: BBox, text_height: float) -> bool:
+def holds_no_letter(
+    card: NDArray[np.uint8], box: BBox, text_height: float, *, blank_is_empty: bool = False
+) -> bool:
     """Whether ``box`` holds no letter where the label just before it shows its letters.
 
     A blood group is letters printed as the label is. The last :data:`LABEL_SPAN` text heights
@@ -124,16 +126,21 @@ def holds_no_letter(card: NDArray[np.uint8], box: BBox, text_height: float) -> b
     contrast, nothing in ``box`` may be as tall. Then the value printed is the ``-``, however
     faint its short bar has become. Where the label's own letters do not stand out of the
     noise, the absence of letters says nothing, and the answer is False.
+
+    A ``box`` of blank paper holds no letter only with ``blank_is_empty``: the caller knows no
+    reflection washed it out (glare leaves blank paper too).
     """
     if text_height <= 0:
         return False
     label = BBox(box.x0 - LABEL_SPAN * text_height, box.y0, box.x0, box.y1)
     place, control = _crop(card, box), _crop(card, label)
-    if place is None or control is None or _blank(place):
+    if place is None or control is None or (_blank(place) and not blank_is_empty):
         return False
     tallest = max((c[3] for c in _marks(control, text_height)), default=0)
     if tallest < LABEL_MIN_HEIGHT * text_height:
         return False
+    if _blank(place):
+        return True
     peak = float(np.percentile(_darkness(control), LABEL_INK_PERCENTILE))
     return not any(_letter_tall(c, text_height) for c in _marks(place, text_height, peak=peak))
 

@@ -55,6 +55,8 @@ NO_LETTER_CONFIDENCE = 0.4
 #: from this many before it.
 NO_LETTER_REACH = 2.0
 NO_LETTER_BACK = 1.5
+#: The row read again counts as showing a blood group only when read at least this surely.
+NO_LETTER_READ_CONFIDENCE = 0.5
 #: Confidence factor of fields placed by their content because no label could be read.
 CONTENT_CONFIDENCE = 0.85
 #: A card whose text reads with a mean confidence under this is unreadable, not "not a KTP".
@@ -331,6 +333,7 @@ def blood_dash(
     card: NDArray[np.uint8],
     raw: dict[FieldName, RawField],
     read_crops: Callable[[Sequence[NDArray[np.uint8]]], list[tuple[str, float]]] | None = None,
+    glare: tuple[Glare, ...] = (),
 ) -> dict[FieldName, RawField]:
     """An empty blood type whose place shows one short bar is the printed ``-``.
 
@@ -339,7 +342,10 @@ def blood_dash(
     has faded, the ``-`` is inferred, least sure, if nothing as tall as the label's letters
     stands from the place to :data:`NO_LETTER_REACH` text heights past it, and ``read_crops``
     (reading the row from before the place as one line) reads no blood group there either: a
-    box drawn past a letter the recogniser dropped puts the place after that letter.
+    box drawn past a letter the recogniser dropped puts the place after that letter. A letter
+    read there under :data:`NO_LETTER_READ_CONFIDENCE` (``b`` at 0.37 from a moire's stripes)
+    is no evidence against the pixels. A place of blank paper holds no letter unless one of
+    the card's reflections (``glare``) covers it.
     """
     blood = raw.get(FieldName.GOLONGAN_DARAH)
     if blood is None or blood.text or blood.box is None:
@@ -356,7 +362,7 @@ def blood_dash(
     box = blood.box
     reach = min(box.x1 + NO_LETTER_REACH * box.height, layout.PHOTO_COLUMN_X * w)
     wide = BBox(box.x0, box.y0, max(box.x1, reach), box.y1)
-    if not holds_no_letter(card, wide, box.height):
+    if not holds_no_letter(card, wide, box.height, blank_is_empty=not _glared(card, wide, glare)):
         return raw
     x0 = max(int(box.x0 - NO_LETTER_BACK * box.height), 0)
     row = band(card, box, x0, min(int(wide.x1) + 1, w))
@@ -365,9 +371,23 @@ def blood_dash(
     read = read_crops([row])
     if not read:  # an engine that cannot read a line undetected (a pool of Tesseracts)
         return raw
-    if any(_is_blood_group(token) for token in re.findall(r"[A-Za-z0-9+]+", read[0][0])):
+    text, sure = read[0]
+    if sure >= NO_LETTER_READ_CONFIDENCE and any(
+        _is_blood_group(token) for token in re.findall(r"[A-Za-z0-9+]+", text)
+    ):
         return raw
     return {**raw, FieldName.GOLONGAN_DARAH: RawField("-", box, NO_LETTER_CONFIDENCE)}
+
+
+def _glared(card: NDArray[np.uint8], box: BBox, glare: tuple[Glare, ...]) -> bool:
+    """Whether one of the card's reflections covers ``box``."""
+    if not glare:
+        return False
+    mask = glare_mask(card, glare)
+    h, w = mask.shape
+    rows = slice(max(int(box.y0), 0), min(int(box.y1) + 1, h))
+    zone = mask[rows, max(int(box.x0), 0) : min(int(box.x1) + 1, w)]
+    return bool(zone.size) and float(zone.mean()) >= GLARE_COVER
 
 
 def _is_blood_group(token: str) -> bool:

@@ -340,7 +340,7 @@ class Reader:
         known = region_known(self.regions)
         with timer.stage("layout"):
             read_crops = getattr(self.engine, "recognize_crops", None)
-            read, raw = raw, blood_dash(reading.card, raw, read_crops)
+            read, raw = raw, blood_dash(reading.card, raw, read_crops, glare)
         with timer.stage("fields"):
             fields = parse_fields(raw, today=self.today, region_known=known)
             fields = mark_no_letter(read, raw, fields)
