@@ -180,6 +180,19 @@ def test_birthplace_follows_the_region_name(
     assert (issue in issues) if issue else not issues
 
 
+def _regency_read_as(card: SynthCard, text: str) -> ScriptedEngine:
+    """The card's true lines, its header's regency read as ``text``."""
+    official = str(card.truth.kabupaten_kota)
+
+    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
+        lines = _true_lines(card).recognize(image)
+        return [
+            OcrLine(text if ln.text == official else ln.text, ln.box, ln.confidence) for ln in lines
+        ]
+
+    return ScriptedEngine(script)
+
+
 @pytest.mark.parametrize(
     ("printed", "snapped"),
     [
@@ -197,14 +210,7 @@ def test_regency_takes_the_official_spelling_with_the_cards_wording(
     official = str(card.truth.kabupaten_kota)
     body = official.removeprefix("KOTA ")
     text = printed.format(body)
-
-    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
-        lines = _true_lines(card).recognize(image)
-        return [
-            OcrLine(text if ln.text == official else ln.text, ln.box, ln.confidence) for ln in lines
-        ]
-
-    result = Reader(ScriptedEngine(script), region_repo, today=TODAY).read(card.jpeg)
+    result = Reader(_regency_read_as(card, text), region_repo, today=TODAY).read(card.jpeg)
     got = result.fields[FieldName.KABUPATEN_KOTA]
     assert got.value == (official if snapped else text)
     assert ("snapped_to_region" in got.issues) is snapped
@@ -224,14 +230,7 @@ def test_a_regency_glare_cut_short_is_given_from_the_nik_and_said_so(
     official = str(card.truth.kabupaten_kota)
     kind = official.split(" ")[0]
     stub = official[: len(kind) + 1 + letters].strip()  # the wording, the name's first letters
-
-    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
-        lines = _true_lines(card).recognize(image)
-        return [
-            OcrLine(stub if ln.text == official else ln.text, ln.box, ln.confidence) for ln in lines
-        ]
-
-    result = Reader(ScriptedEngine(script), region_repo, today=TODAY).read(card.jpeg)
+    result = Reader(_regency_read_as(card, stub), region_repo, today=TODAY).read(card.jpeg)
     got = result.fields[FieldName.KABUPATEN_KOTA]
     assert got.value == official
     assert "kabupaten_kota_from_nik" in got.issues

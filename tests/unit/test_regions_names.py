@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from ktp_ocr.regions import MATCH_THRESHOLD, card_name, normalize_name, score
 from ktp_ocr.regions.names import fold, name_key, parse_place, without_parenthetical
-from ktp_ocr.types import Region
+from ktp_ocr.types import Region, RegionMatch
 
 
 @pytest.mark.parametrize(
@@ -191,6 +191,28 @@ def test_a_long_leading_word_is_not_dropped() -> None:
     assert _trimmed("CIDADAP") == []
 
 
+def _bandung(
+    nik: str | None,
+    *,
+    provinsi: str = "JAWA BARAT",
+    kabupaten: str = "KOTA BANDUNG",
+    kecamatan: str | None = None,
+    kelurahan: str | None = None,
+) -> tuple[RegionMatch, ...]:
+    """The four matches of a card in Kota Bandung as read, against the shipped regions."""
+    from ktp_ocr.regions.match import match_card
+    from ktp_ocr.regions.memory import memory_repository
+
+    return match_card(
+        memory_repository(),
+        nik_district=nik,
+        provinsi=provinsi,
+        kabupaten_kota=kabupaten,
+        kecamatan=kecamatan,
+        kelurahan_desa=kelurahan,
+    )
+
+
 @pytest.mark.parametrize(
     ("nik", "kecamatan", "kelurahan", "district", "village"),
     [
@@ -213,17 +235,7 @@ def test_a_name_cut_short_is_the_nik_s_place(
 ) -> None:
     """Regression: ``ONG`` for ``SEKOTONG``, a district name whose first letters glare wiped out,
     matched nothing although the NIK named that district."""
-    from ktp_ocr.regions.match import match_card
-    from ktp_ocr.regions.memory import memory_repository
-
-    matches = match_card(
-        memory_repository(),
-        nik_district=nik,
-        provinsi="JAWA BARAT",
-        kabupaten_kota="KOTA BANDUNG",
-        kecamatan=kecamatan,
-        kelurahan_desa=kelurahan,
-    )
+    matches = _bandung(nik, kecamatan=kecamatan, kelurahan=kelurahan)
     for match, code in ((matches[2], district), (matches[3], village)):
         if code is None:
             assert match.region is None or match.score == 100
@@ -277,17 +289,7 @@ def test_a_header_cut_short_is_the_region_the_nik_and_the_district_name(
     """Regression: glare left `KOTA PEKANE` of KOTA PEKANBARU and `KABUPATE` of KABUPATEN
     YAHUKIMO; neither matched, though the NIK and the district read under them named the
     regency. A header read surely, or naming another kind of regency, is never changed."""
-    from ktp_ocr.regions.match import match_card
-    from ktp_ocr.regions.memory import memory_repository
-
-    match = match_card(
-        memory_repository(),
-        nik_district=nik,
-        provinsi="JAWA BARAT",
-        kabupaten_kota=kabupaten,
-        kecamatan=kecamatan,
-        kelurahan_desa=None,
-    )[1]
+    match = _bandung(nik, kabupaten=kabupaten, kecamatan=kecamatan)[1]
     assert (match.region.code if match.region else None) == regency
 
 
@@ -298,17 +300,7 @@ def test_a_header_cut_short_is_the_region_the_nik_and_the_district_name(
 def test_a_province_read_unsurely_is_the_one_the_regency_and_nik_name(
     provinsi: str, code: str
 ) -> None:
-    from ktp_ocr.regions.match import match_card
-    from ktp_ocr.regions.memory import memory_repository
-
-    match = match_card(
-        memory_repository(),
-        nik_district="327301",
-        provinsi=provinsi,
-        kabupaten_kota="KOTA BANDUNG",
-        kecamatan="SUKASARI",
-        kelurahan_desa=None,
-    )[0]
+    match = _bandung("327301", provinsi=provinsi, kecamatan="SUKASARI")[0]
     assert match.region is not None and match.region.code == code
 
 
@@ -330,17 +322,7 @@ def test_a_blurred_village_is_the_one_of_the_nik_s_district_it_comes_near(
     """Regression: `HOT KAPUR` (KOTA KAPUR), `A SCLEMADE` (SELEMADEG) and `FLALAYAL` (LALAYAU),
     each two letters from a village of the district the NIK names and far from the others
     there, matched nothing at the scorer's one-in-five."""
-    from ktp_ocr.regions.match import match_card
-    from ktp_ocr.regions.memory import memory_repository
-
-    match = match_card(
-        memory_repository(),
-        nik_district=nik,
-        provinsi="JAWA BARAT",
-        kabupaten_kota="KOTA BANDUNG",
-        kecamatan=kecamatan,
-        kelurahan_desa=kelurahan,
-    )[3]
+    match = _bandung(nik, kecamatan=kecamatan, kelurahan=kelurahan)[3]
     assert (match.region.code if match.region else None) == village
     if village is not None:
         assert match.agrees_with_nik is True and match.score == MATCH_THRESHOLD

@@ -339,10 +339,9 @@ def _header_from_below(
         vouched = nik.current(level)
         if vouched is None or level not in levels:
             continue
-        below = out[levels.index(level) + 1 :]
-        if not any(m.agrees_with_nik and m.score >= HEADER_SURE_SCORE for m in below):
-            continue
         i = levels.index(level)
+        if not any(m.agrees_with_nik and m.score >= HEADER_SURE_SCORE for m in out[i + 1 :]):
+            continue
         current = out[i]
         if current.region is not None and (
             current.score >= HEADER_SURE_SCORE or current.region.code in nik.codes(level)
