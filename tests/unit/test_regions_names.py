@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ktp_ocr.regions import MATCH_THRESHOLD, card_name, normalize_name, score
@@ -326,3 +326,25 @@ def test_a_blurred_village_is_the_one_of_the_nik_s_district_it_comes_near(
     assert (match.region.code if match.region else None) == village
     if village is not None:
         assert match.agrees_with_nik is True and match.score == MATCH_THRESHOLD
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    header=st.text(alphabet="ABCDEFGHIJKLMNOPRSTUVWYZ .", max_size=20),
+    village=st.text(alphabet="ABCDEFGHIJKLMNOPRSTUVWYZ .", max_size=16),
+)
+def test_free_form_header_and_village_text_is_matched_without_error(
+    header: str, village: str
+) -> None:
+    """Whatever is read in the header and the village line under a NIK and a sure district,
+    matching ends, and a village found is one of that district's."""
+    matches = _bandung("327301", provinsi=header, kabupaten=header, kecamatan="SUKASARI",
+                       kelurahan=village)  # fmt: skip
+    assert [m.level for m in matches] == [
+        "provinsi",
+        "kabupaten_kota",
+        "kecamatan",
+        "kelurahan_desa",
+    ]
+    found = matches[3].region
+    assert found is None or found.parent == "327301"
