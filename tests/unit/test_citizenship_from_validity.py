@@ -75,3 +75,35 @@ def test_an_unread_citizenship_on_a_card_read_unsurely_as_valid_for_life(
     assert got.value == "WNI"
     assert CODE in got.issues
     assert got.confidence < valid.confidence
+
+
+_BORN = FieldValue(date(1983, 12, 4), "04-12-1983", 0.9)
+_UNREAD = FieldValue(None, "", 0.0, ("kewarganegaraan_missing",))
+_MONTH_FROM_BIRTHDAY = "berlaku_hingga_from_birthday"
+
+
+def test_an_unread_citizenship_on_a_card_dated_to_the_birthday_is_a_citizen_s() -> None:
+    """Regression: a card printed before lifetime validity, `04-12-2017` for a holder born on
+    4 December, had its citizenship washed out: a citizen's card ran five years to the
+    birthday, a foreigner's to the end of the residence permit."""
+    valid = FieldValue(date(2017, 12, 4), "04:12 2017", 0.85, ("berlaku_hingga_reread",))
+    fields = {**_fields(_UNREAD, valid), FieldName.TANGGAL_LAHIR: _BORN}
+    got = citizenship_from_validity(fields)[FieldName.KEWARGANEGARAAN]  # type: ignore[arg-type]
+    assert got.value == "WNI"
+    assert CODE in got.issues
+    assert got.confidence < 0.85
+
+
+@pytest.mark.parametrize(
+    ("citizen", "valid"),
+    [
+        (_UNREAD, FieldValue(date(2017, 12, 5), "05-12-2017", 0.9)),  # not the birthday
+        (_UNREAD, FieldValue(date(2017, 12, 4), "04-00-2017", 0.4, (_MONTH_FROM_BIRTHDAY,))),
+        (FieldValue("WNA", "WNA", 0.6), FieldValue(date(2017, 12, 4), "04-12-2017", 0.9)),
+    ],
+)  # fmt: skip
+def test_a_dated_card_says_nothing_unless_read_on_the_birthday(
+    citizen: FieldValue[object], valid: FieldValue[object]
+) -> None:
+    fields = {**_fields(citizen, valid), FieldName.TANGGAL_LAHIR: _BORN}
+    assert citizenship_from_validity(fields) == fields  # type: ignore[arg-type]

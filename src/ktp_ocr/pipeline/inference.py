@@ -297,8 +297,15 @@ def citizenship_from_validity(
       overrule each other.
 
     A sure ``WNA``, or one followed by a nationality, is kept as read.
+
+    A dated validity says ``WNI`` too when the citizenship could not be read and the date falls
+    on the holder's birthday (day and month both read, not taken from the birthday): a
+    citizen's card from before lifetime validity ran five years to the birthday, a foreign
+    resident's to the end of the residence permit.
     """
     citizen, valid = fields[FieldName.KEWARGANEGARAAN], fields[FieldName.BERLAKU_HINGGA]
+    if isinstance(valid.value, date):
+        return _citizen_by_birthday(fields)
     if valid.value != SEUMUR_HIDUP:
         return fields
     sure = valid.confidence >= UNSURE_TEXT and not valid.issues
@@ -308,6 +315,23 @@ def citizenship_from_validity(
     return _inferred(
         fields, FieldName.KEWARGANEGARAAN, WNI, valid.confidence, "kewarganegaraan_from_validity"
     )
+
+
+def _citizen_by_birthday(
+    fields: dict[FieldName, FieldValue[Any]],
+) -> dict[FieldName, FieldValue[Any]]:
+    """``WNI`` for an unread citizenship on a card dated to the holder's birthday."""
+    citizen, valid = fields[FieldName.KEWARGANEGARAAN], fields[FieldName.BERLAKU_HINGGA]
+    born = fields.get(FieldName.TANGGAL_LAHIR)
+    until = valid.value
+    if citizen.value is not None or born is None or not isinstance(born.value, date):
+        return fields
+    if not isinstance(until, date) or "berlaku_hingga_from_birthday" in valid.issues:
+        return fields
+    if (until.month, until.day) != (born.value.month, born.value.day):
+        return fields
+    sure = min(valid.confidence, born.confidence)
+    return _inferred(fields, FieldName.KEWARGANEGARAAN, WNI, sure, "kewarganegaraan_from_validity")
 
 
 #: Checks whose failure means the NIK and the printed fields cannot both be right.
