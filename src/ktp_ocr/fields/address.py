@@ -57,7 +57,7 @@ def read_address(raw: str, *, confidence: float = 1.0) -> FieldValue[str]:
     value = _NOMOR_GLUED.sub(r"\1 \2", _NOMOR_COMMA.sub("NO.", value))
     value = _NUMBER.sub(_number, value)
     value = _ROMAN_SPLIT.sub(lambda m: m.group(0).replace(" ", ""), single_spaces(value))
-    value = strip_edges(_SPACE_BEFORE.sub(r"\1", single_spaces(value)))
+    value = strip_edges(_SPACE_BEFORE.sub(r"\1", value))
     if not any("A" <= ch <= "Z" or "0" <= ch <= "9" for ch in value):
         kind = "unreadable" if text else "missing"
         return FieldValue(None, raw, confidence, (issue(field, kind),))

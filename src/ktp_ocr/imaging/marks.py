@@ -134,12 +134,15 @@ def holds_no_letter(
         return False
     label = BBox(box.x0 - LABEL_SPAN * text_height, box.y0, box.x0, box.y1)
     place, control = _crop(card, box), _crop(card, label)
-    if place is None or control is None or (_blank(place) and not blank_is_empty):
+    if place is None or control is None:
+        return False
+    blank = _blank(place)
+    if blank and not blank_is_empty:
         return False
     tallest = max((c[3] for c in _marks(control, text_height)), default=0)
     if tallest < LABEL_MIN_HEIGHT * text_height:
         return False
-    if _blank(place):
+    if blank:
         return True
     peak = float(np.percentile(_darkness(control), LABEL_INK_PERCENTILE))
     return not any(_letter_tall(c, text_height) for c in _marks(place, text_height, peak=peak))

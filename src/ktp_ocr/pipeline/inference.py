@@ -405,12 +405,15 @@ def blood_dash(
 
 def _glared(card: NDArray[np.uint8], box: BBox, glare: tuple[Glare, ...]) -> bool:
     """Whether one of the card's reflections covers ``box``."""
-    if not glare:
-        return False
-    mask = glare_mask(card, glare)
+    return bool(glare) and _covered(glare_mask(card, glare), box)
+
+
+def _covered(mask: NDArray[np.uint8], box: BBox) -> bool:
+    """Whether the glare ``mask`` covers :data:`GLARE_COVER` or more of ``box`` (clipped)."""
     h, w = mask.shape
-    rows = slice(max(int(box.y0), 0), min(int(box.y1) + 1, h))
-    zone = mask[rows, max(int(box.x0), 0) : min(int(box.x1) + 1, w)]
+    zone = mask[
+        max(int(box.y0), 0) : min(int(box.y1) + 1, h), max(int(box.x0), 0) : min(int(box.x1) + 1, w)
+    ]
     return bool(zone.size) and float(zone.mean()) >= GLARE_COVER
 
 
@@ -468,7 +471,6 @@ def glare_over_values(
     if not glare:
         return fields
     mask = glare_mask(card, glare)
-    h, w = mask.shape
     out = dict(fields)
     for name, fv in fields.items():
         found = raw.get(name)
@@ -476,10 +478,8 @@ def glare_over_values(
             continue
         box = found.box
         reach = GLARE_REACH * box.height
-        y0, y1 = max(int(box.y0), 0), min(int(box.y1) + 1, h)
         for x0, x1 in ((box.x0 - reach, box.x0), (box.x0, box.x1), (box.x1, box.x1 + reach)):
-            zone = mask[y0:y1, max(int(x0), 0) : min(int(x1) + 1, w)]
-            if zone.size and float(zone.mean()) >= GLARE_COVER:
+            if _covered(mask, BBox(x0, box.y0, x1, box.y1)):
                 less = round(fv.confidence * GLARE_CONFIDENCE, 4)
                 out[name] = with_issue(fv, "glare_over_value", confidence=less)
                 break
