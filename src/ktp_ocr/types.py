@@ -272,6 +272,9 @@ class RegionMatch:
     ambiguous: bool = False
     agrees_with_nik: bool | None = None
     historic: bool = False
+    #: The region was given by the NIK and a place read surely under this line, not by what
+    #: this line reads (blurred, cut short or garbled past matching on its own).
+    from_nik: bool = False
 
 
 Severity = Literal["error", "warning", "info"]
@@ -349,6 +352,7 @@ def region_match_to_dict(m: RegionMatch) -> dict[str, Any]:
         "ambiguous": m.ambiguous,
         "agrees_with_nik": m.agrees_with_nik,
         "historic": m.historic,
+        "from_nik": m.from_nik,
     }
 
 

@@ -237,6 +237,42 @@ def test_a_regency_glare_cut_short_is_given_from_the_nik_and_said_so(
     assert got.confidence < result.fields[FieldName.KECAMATAN].confidence
 
 
+@pytest.mark.parametrize(
+    ("read", "given"),
+    [
+        ("SLSXQZKWVCHE", True),  # garbled past matching: the NIK and the village name it
+        ("", False),  # not read at all: nothing was seen, nothing given
+    ],
+)
+def test_a_garbled_district_is_given_from_the_nik_and_the_village_and_said_so(
+    scan_cards, region_repo, read: str, given: bool
+) -> None:  # type: ignore[no-untyped-def]
+    """Regression: `SLSBALDCCHE` (BALOCCI) and `IENATAN AHLU` (AFULU) matched no district,
+    though the NIK and the village read surely under them named it; it is given, less surely,
+    as taken from the NIK."""
+    card = scan_cards[0]
+    official = str(card.truth.kecamatan)
+
+    def script(image: NDArray[np.uint8]) -> Sequence[OcrLine]:
+        lines = _true_lines(card).recognize(image)
+        return [
+            OcrLine(f": {read}" if ln.text == f": {official}" else ln.text, ln.box, ln.confidence)
+            for ln in lines
+        ]
+
+    result = Reader(ScriptedEngine(script), region_repo, today=TODAY).read(card.jpeg)
+    got = result.fields[FieldName.KECAMATAN]
+    district = next(m for m in result.regions if m.level == "kecamatan")
+    if given:
+        assert got.value == official
+        assert "kecamatan_from_nik" in got.issues
+        assert got.confidence < result.fields[FieldName.KELURAHAN_DESA].confidence
+        assert district.from_nik and district.agrees_with_nik
+    else:
+        assert got.value is None
+        assert district.region is None and not district.from_nik
+
+
 class _FakeNikReader:
     """A second engine that reads the NIK row as given, counting calls."""
 

@@ -328,6 +328,38 @@ def test_a_blurred_village_is_the_one_of_the_nik_s_district_it_comes_near(
         assert match.agrees_with_nik is True and match.score == MATCH_THRESHOLD
 
 
+@pytest.mark.parametrize(
+    ("nik", "kecamatan", "kelurahan", "district"),
+    [
+        ("327301", "SLXQKZ", "GEGERKALONG", "327301"),  # garbled; the village is Sukasari's
+        ("327301", "AMATAN QXZW", "GEGERKALONG", "327301"),  # the label's tail and a garble
+        ("327301", None, "GEGERKALONG", None),  # not read: left unread
+        ("327301", "XQ", "GEGERKALONG", None),  # too short to be a reading of a name
+        ("327301", "XQRZ", "GEGERKALOXX", None),  # the village read unsurely
+        (None, "XQRZ", "GEGERKALONG", None),  # no NIK to name the district
+        ("327301", "COBLOXX", "GEGERKALONG", None),  # near COBLONG: may print another
+        ("327301", "XQRZ", "PASTEUR", None),  # the village is not in the NIK's district
+    ],
+)
+def test_a_garbled_district_is_the_one_the_nik_and_a_sure_village_name(
+    nik: str | None, kecamatan: str | None, kelurahan: str, district: str | None
+) -> None:
+    """Regression: `SLSBALDCCHE` (BALOCCI), `IENATAN AHLU` (AFULU) matched no district though
+    the NIK and a village read surely under them both named it."""
+    match = _bandung(nik, kecamatan=kecamatan, kelurahan=kelurahan)[2]
+    if district is None:
+        assert match.region is None or (match.region.code != "327301" and not match.from_nik)
+    else:
+        assert match.region is not None and match.region.code == district
+        assert match.from_nik and match.agrees_with_nik is True
+        assert match.score == MATCH_THRESHOLD
+
+
+def test_a_district_read_as_its_own_name_is_not_said_to_come_from_the_nik() -> None:
+    match = _bandung("327301", kecamatan="SUKASARI", kelurahan="GEGERKALONG")[2]
+    assert match.region is not None and match.score == 100 and not match.from_nik
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     header=st.text(alphabet="ABCDEFGHIJKLMNOPRSTUVWYZ .", max_size=20),

@@ -113,6 +113,11 @@ class RegionOut(BaseModel):
     ambiguous: bool
     agrees_with_nik: bool | None
     historic: bool
+    from_nik: bool = Field(
+        False,
+        description="the region was given by the NIK and a place read surely under this line, "
+        "not by what this line reads",
+    )
 
 
 class LookupIds(BaseModel):

@@ -60,7 +60,7 @@ def match_regions(
         ):
             official = card_name(match.region)
             if official != current.value and same_style(current.value, official, name):
-                if _vouched_header(match, str(current.value)):
+                if match.from_nik:
                     snapped[name] = with_issue(
                         current,
                         f"{name.value}_from_nik",
@@ -70,21 +70,6 @@ def match_regions(
                 else:
                     snapped[name] = with_issue(current, "snapped_to_region", value=official)
     return tuple(matches), snapped
-
-
-def _vouched_header(match: RegionMatch, printed: str) -> bool:
-    """Whether a header name took its region from the NIK and a place under it.
-
-    Not from what was read: a stub, or a blurred name no scorer brings near the official one.
-    """
-    from ktp_ocr.regions.match import HEADER_LEVELS, MATCH_THRESHOLD, score
-    from ktp_ocr.regions.names import parse_place
-
-    if match.level not in HEADER_LEVELS or match.region is None:
-        return False
-    read, official = parse_place(printed, match.level), parse_place(match.region.name, match.level)
-    near = max(score(read.key, official.key), score(read.full_key, official.full_key))
-    return near < MATCH_THRESHOLD
 
 
 def snap_birthplace(regions: RegionRepository | None, fields: Fields) -> Fields:

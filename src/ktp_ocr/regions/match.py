@@ -304,7 +304,57 @@ def match_card(
                 level, result.query, result.region, result.score, False, agrees, result.historic
             )
         out.append(result)
-    return _header_from_below(out, texts, nik)
+    return _header_from_below(_district_from_below(catalog, out, texts, nik), texts, nik)
+
+
+#: A district read as no name the regency knows is the NIK's when the village under it was read
+#: this surely, unless the reading comes this near another district of the regency.
+DISTRICT_OTHER_SCORE = 70.0
+
+
+def _district_from_below(
+    repo: RegionCatalog,
+    out: list[RegionMatch],
+    texts: dict[RegionLevel, str | None],
+    nik: _NikRegions,
+) -> list[RegionMatch]:
+    """The district line, blurred past matching, named by the NIK and the village read under it.
+
+    The NIK's digits name the holder's district; a village read surely (at least
+    :data:`HEADER_SURE_SCORE`) that lies in it names it again, for a village lies in one
+    district. When the district line was read (``SLSBALDCCHE`` for BALOCCI, the label's tail
+    and a blurred name ``IENATAN AHLU`` for AFULU) but matched no district, not even unsurely,
+    it is that district, unless what was read comes within :data:`DISTRICT_OTHER_SCORE` of
+    another district of the regency: then the line may print another (an older card, a
+    district since split). It scores :data:`MATCH_THRESHOLD` and agrees with the NIK. A line
+    not read at all is left unread: nothing there was seen.
+    """
+    levels = [m.level for m in out]
+    if "kecamatan" not in levels or "kelurahan_desa" not in levels:
+        return out
+    i, village = levels.index("kecamatan"), out[levels.index("kelurahan_desa")]
+    district, current, text = nik.current("kecamatan"), out[i], texts.get("kecamatan")
+    if (
+        district is None
+        or current.region is not None
+        or current.ambiguous
+        or not village.agrees_with_nik
+        or village.score < HEADER_SURE_SCORE
+    ):
+        return out
+    keys = [parse_place(t, "kecamatan").key for t in [text or "", *_trimmed(text or "")]]
+    if not any(len(key) >= CUT_MIN_LETTERS for key in keys):
+        return out
+    index = repo.name_index(district.code[:4], "kecamatan")
+    for entry, name in zip(index.body_entries, index.body_keys, strict=True):
+        if entry.region.code != district.code and any(
+            score(key, name) >= DISTRICT_OTHER_SCORE for key in keys if key
+        ):
+            return out
+    found = RegionMatch(
+        "kecamatan", text or "", district, MATCH_THRESHOLD, agrees_with_nik=True, from_nik=True
+    )
+    return [*out[:i], found, *out[i + 1 :]]
 
 
 #: Levels of the card's header, which a place under them can vouch for.
@@ -349,7 +399,9 @@ def _header_from_below(
             continue
         text = texts.get(level)
         if text and _fits_header(text, vouched, level):
-            out[i] = RegionMatch(level, text, vouched, MATCH_THRESHOLD, False, True, False)
+            out[i] = RegionMatch(
+                level, text, vouched, MATCH_THRESHOLD, agrees_with_nik=True, from_nik=True
+            )
     return tuple(out)
 
 
