@@ -90,6 +90,11 @@ def test_read_sex_from_a_clear_piece(raw: str, sex: Sex) -> None:
         ("PEREMPUAN Go Darah A", ("PEREMPUAN ", " A")),
         ("LAGLAO Got Daah : 0", ("LAGLAO ", " : 0")),
         ("LAKILAKI Cot Derati", ("LAKILAKI ", "")),
+        # blurred further (regression: the blood group stayed glued to an unreadable sex)
+        ("LAGL40 Gi. Dadr : 0", ("LAGL40 ", " : 0")),
+        ("LANFOMI Opl Dacah", ("LANFOMI ", "")),
+        ("UAN Gul Daan", ("UAN ", "")),
+        ("PEREMPUAN O", ("PEREMPUAN O", "")),  # a lone group with no D-word after it
         ("LAKI-LAKI Gol. Darah : O", ("LAKI-LAKI ", " : O")),
         ("PEREMPUAN GOLONGAN DARAH AB", ("PEREMPUAN ", " AB")),
         ("PEREMPUAN Darah: A", ("PEREMPUAN ", ": A")),

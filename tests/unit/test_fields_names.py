@@ -33,6 +33,12 @@ from ktp_ocr.types import FieldName
         ("BUDI_SANTOSO", "BUDI SANTOSO"),
         ("M. lQBAL", "M. IQBAL"),
         ("AGUS|", "AGUSI"),
+        # a blurred final I read as L after a consonant: no Indonesian name ends so
+        ("SITTL BASO", "SITTI BASO"),
+        ("EFENDL ASWIR", "EFENDI ASWIR"),
+        ("ABDUL JALIL", "ABDUL JALIL"),  # after a vowel: as read
+        ("KARL BILL", "KARL BILL"),  # after R or L: as read
+        ("AL AMIN", "AL AMIN"),  # a word of two letters: as read
     ],
 )
 def test_read_name(raw: str, value: str) -> None:

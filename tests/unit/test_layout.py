@@ -455,6 +455,10 @@ def test_blood_label_glued_to_the_sex_hands_over_the_place_after_it() -> None:
         (": PEREMPUAN Cot Derah", ""),
         (": PEREMPUAN Cot Derati", ""),
         (": PEREMPUAN Cot Derati O", "O"),
+        # a short word and a D-word: the label blurred further
+        (": PEREMPUAN Gi. Dadr : 0", "0"),
+        (": PEREMPUAN Gul Daan", ""),
+        (": PEREMPUAN Opl Dacah AB", "AB"),
     ],
 )
 def test_blurred_blood_label_glued_to_the_sex_is_split_off(glued: str, blood: str) -> None:

@@ -31,7 +31,9 @@ _CITIZENSHIP = Vocabulary.from_rows("kewarganegaraan", ((WNI,), (WNA,)))
 _GOL_DARAH = re.compile(
     r"G\s*[O0]\s*L[\s.,:]*(?:ONGAN\s*)?(?:D[A4]R[A4]H)?|D[A4]R[A4]H"
     # blurred: "Go Darah", "Got Daah", "Cot Derati"
-    r"|\b[GC][O0][LTI1]?[\s.,:]+D[A4E]R?[A4]?[HT]\w*",
+    r"|\b[GC][O0][LTI1]?[\s.,:]+D[A4E]R?[A4]?[HT]\w*"
+    # blurred further: "Gi. Dadr", "Opl Dacah", "Gul Daan" (a short word, then a D-word)
+    r"|\b[GCO6][A-Za-z0-9]{0,2}[\s.,:]+D[A-Za-z4]{2,4}\b",
     re.I,
 )
 _BLOOD = re.compile(r"(AB|A|B|O)([+-]?)")

@@ -26,6 +26,10 @@ _PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _SPACE_BEFORE = re.compile(r"\s+([.,])")
 _HEAD_TOKEN = re.compile(r"[A-Za-z0-9|!]+")
+#: A word-final ``L`` after a consonant, in a word of three letters or more: no Indonesian name
+#: ends so (a syllable closes on one consonant), while a blurred final ``I`` is often read as
+#: ``L`` (``SITTL``, ``GFENDL``). ``R`` and ``L`` before it are left (``KARL``, ``BILL``).
+_FINAL_I_READ_AS_L = re.compile(r"(?<=[A-Z][BCDFGHJKMNPQSTVWXYZ])L\b")
 _PROVINCE_WORDS = ("PROVINSI", "PROPINSI")
 #: A first word this starts is the word PROVINSI however misread, when a name follows it.
 _PROVINCE_STARTS = ("PROV", "PROP")
@@ -49,6 +53,7 @@ def read_name(raw: str, *, confidence: float = 1.0) -> FieldValue[str]:
     text = strip_edges(strip_label(raw, field).translate(_QUOTES))
     fixed = repair(text, word_mask(text, NAME_PUNCTUATION))
     value = _only("".join(ch for ch in fixed if not ch.isdigit()), NAME_PUNCTUATION)
+    value = _FINAL_I_READ_AS_L.sub("I", value)
     if not any("A" <= ch <= "Z" for ch in value):
         return _missing(raw, confidence, field, text)
     corrected = value != single_spaces(text.upper())

@@ -59,7 +59,10 @@ HEADER_MAX_Y = 0.2
 _DATE_LIKE = re.compile(r"\d{1,2}\s*[-./ ]\s*\d{1,2}\s*[-./ ]\s*\d{2,4}")
 #: The Gol. Darah label, also blurred (``GoL Durah``, ``GolDaran:``, ``GoL Owrah``, ``Cot Derati``).
 _GOL_DARAH = re.compile(
-    r"[GC][O0][L1IT]\s*[.,]?\s*(?:ONGAN\s*)?[DO0][A-Z4.]{2,4}?[HNI]\b\s*[:;.]?", re.IGNORECASE
+    r"[GC][O0][L1IT]\s*[.,]?\s*(?:ONGAN\s*)?[DO0][A-Z4.]{2,4}?[HNI]\b\s*[:;.]?"
+    # blurred further: ``Gi. Dadr``, ``Opl Dacah``, ``Gul Daan`` (a short word, then a D-word)
+    r"|\b[GCO6][A-Z0-9]{0,2}[\s.,:]+D[A-Z4]{2,4}\b\s*[:;.]?",
+    re.IGNORECASE,
 )
 #: The word PROVINSI, also misread and glued to the name (``PROVINSISUMATERA UTARA``).
 _PROVINSI = re.compile(r"^\s*P[R]?[O0]V[I1l]N[S5][I1l]", re.IGNORECASE)
