@@ -273,6 +273,18 @@ def test_a_garbled_district_is_given_from_the_nik_and_the_village_and_said_so(
         assert district.region is None and not district.from_nik
 
 
+def test_a_regency_read_as_no_region_is_kept_as_read_less_surely(scan_cards, region_repo) -> None:  # type: ignore[no-untyped-def]
+    """Regression: glare left `KAI` of KABUPATEN PATI; it matched no region and was still
+    given at 0.97, as sure as a name read whole."""
+    card = scan_cards[0]
+    result = Reader(_regency_read_as(card, "KAI"), region_repo, today=TODAY).read(card.jpeg)
+    got = result.fields[FieldName.KABUPATEN_KOTA]
+    assert got.value == "KAI"
+    assert "region_not_found" in got.issues
+    assert got.confidence < 0.6
+    assert "region_not_found" not in result.fields[FieldName.KECAMATAN].issues
+
+
 class _FakeNikReader:
     """A second engine that reads the NIK row as given, counting calls."""
 

@@ -9,13 +9,22 @@ from ktp_ocr.pipeline.inference import field_text, same_style, with_issue
 from ktp_ocr.regions import RegionRepository
 from ktp_ocr.types import FieldName, FieldValue, Nik, RegionLevel, RegionMatch
 
-__all__ = ["CUT_LEVELS", "SNAP_SCORE", "match_regions", "snap_birthplace"]
+__all__ = [
+    "CUT_LEVELS",
+    "SNAP_SCORE",
+    "UNMATCHED_CONFIDENCE",
+    "flag_unmatched",
+    "match_regions",
+    "snap_birthplace",
+]
 
 #: Snap a printed place name to the official one at or above this match score (0-100), or at
 #: the matcher's own threshold when the region is the NIK's (a handful of candidates).
 SNAP_SCORE = 90.0
 #: Place fields whose value glare may have cut is matched also as the start or end of a name.
 CUT_LEVELS: tuple[RegionLevel, ...] = ("kecamatan", "kelurahan_desa")
+#: A place name that matched no region is kept as read with this share of its confidence.
+UNMATCHED_CONFIDENCE = 0.5
 
 Fields = dict[FieldName, FieldValue[Any]]
 
@@ -70,6 +79,35 @@ def match_regions(
                 else:
                     snapped[name] = with_issue(current, "snapped_to_region", value=official)
     return tuple(matches), snapped
+
+
+def flag_unmatched(matches: tuple[RegionMatch, ...], fields: Fields) -> Fields:
+    """Place names read that are no region's: kept as read, less sure, ``region_not_found``.
+
+    Every province, regency, district and village is in the database (with aliases and old
+    names), so a name that matched none was misread or cut short (``KAI`` for KABUPATEN PATI,
+    ``KEMBA`` for KEMBANG) however sure the recogniser was of its letters. A name two regions
+    share exactly (ambiguous at 100) is a region's name and keeps its confidence. A village is
+    only judged when its district or regency matched: it is never looked for country-wide.
+    """
+    by_level = {m.level: m for m in matches}
+    villages_searched = any(
+        (m := by_level.get(level)) is not None and m.region is not None
+        for level in ("kecamatan", "kabupaten_kota")
+    )
+    out = dict(fields)
+    for match in matches:
+        if match.region is not None or (match.ambiguous and match.score >= 100):
+            continue
+        if match.level == "kelurahan_desa" and not villages_searched:
+            continue
+        name = FieldName(match.level)
+        current = fields.get(name)
+        if current is None or current.value is None:
+            continue
+        less = round(current.confidence * UNMATCHED_CONFIDENCE, 4)
+        out[name] = with_issue(current, "region_not_found", confidence=less)
+    return out
 
 
 def snap_birthplace(regions: RegionRepository | None, fields: Fields) -> Fields:

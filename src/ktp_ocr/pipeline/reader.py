@@ -63,7 +63,7 @@ from ktp_ocr.pipeline.nik_opinions import (
     region_known,
     second_opinion,
 )
-from ktp_ocr.pipeline.places import match_regions, snap_birthplace
+from ktp_ocr.pipeline.places import flag_unmatched, match_regions, snap_birthplace
 from ktp_ocr.pipeline.reading import Reading, Timer
 from ktp_ocr.pipeline.refusal import MIN_LABELS, ktp_evidence, refusal, refuse_if_hopeless
 from ktp_ocr.pipeline.rereads import missing_values, needs_reread, settle_birth_date
@@ -367,7 +367,7 @@ class Reader:
                 fields, nik = mended
                 fields = sex_from_nik(birth_date_from_nik(fields, nik), nik)
                 matches, fields = match_regions(self.regions, fields, nik)
-            fields = snap_birthplace(self.regions, fields)
+            fields = snap_birthplace(self.regions, flag_unmatched(matches, fields))
         with timer.stage("checks"):
             checks = check_card(fields, nik, matches, today=self.today)
         if contradicted(checks) and nik is not None:
