@@ -627,3 +627,20 @@ def test_stray_marks_under_a_nik_label_are_not_the_label_column() -> None:
     labelled = [ln.text in ("NIK", "Agama") for ln in lines]
     mates = [lines[i].text for i in _column_mates(lines, boxes, labelled)]
     assert mates == ["NIK", "Naeve", "Tmpt/Tal", "Jane veeban"]
+
+
+@pytest.mark.parametrize("drop", [0, 20])
+def test_a_blood_type_on_its_label_s_line_stays_the_blood_type_on_a_slanted_card(
+    drop: int,
+) -> None:
+    """Regression: on a card photographed aslant, `Gol Darah : -` sat nearer the Alamat label
+    than the Jenis Kelamin one; its `-` was taken for the address, and the address line
+    under it dropped."""
+    lines, size, expected = _golden()
+    gol = next(ln for ln in lines if ln.text == "Gol. Darah : O")
+    b = gol.box
+    lowered = OcrLine(gol.text, BBox(b.x0, b.y0 + drop, b.x1, b.y1 + drop), gol.confidence)
+    raw = layout.assign([lowered if ln is gol else ln for ln in lines], size)
+    assert raw[FieldName.GOLONGAN_DARAH].text == "O"
+    assert raw[FieldName.ALAMAT].text == expected["alamat"]
+    assert raw[FieldName.JENIS_KELAMIN].text == "PEREMPUAN"

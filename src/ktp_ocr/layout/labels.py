@@ -262,6 +262,19 @@ def _split_gol_darah(
     return blood, place
 
 
+def _on_label_line(piece: _Piece, label: _Label | None) -> bool:
+    """Whether ``piece`` is the value read on ``label``'s own line (``Gol Darah : -``).
+
+    Such a value is the label's whatever its height: the Gol. Darah label is not a row of its
+    own, and on a card photographed aslant the end of the Jenis Kelamin row lies nearer the
+    next row's label (the Alamat) than its own.
+    """
+    if label is None:
+        return False
+    line, box = label.box, piece.box
+    return box.y0 == line.y0 and box.y1 == line.y1 and line.x0 <= box.x0 and box.x1 <= line.x1
+
+
 def _blood_place(label_end: BBox) -> BBox:
     """Where a blood type is printed after a box ending with the words ``Gol. Darah :``."""
     h = label_end.height
@@ -295,21 +308,22 @@ def assign(
         if piece is not None:
             pieces.append(piece)
     rows = _row_centres(labels)
+    gol = labels.get(FieldName.GOLONGAN_DARAH)
     grouped: dict[FieldName, list[_Piece]] = {}
     for piece in pieces:
-        field = _assign_row(piece, rows, labels)
+        field = FieldName.GOLONGAN_DARAH if _on_label_line(piece, gol) else None
+        field = field or _assign_row(piece, rows, labels)
         if field is not None:
             grouped.setdefault(field, []).append(piece)
     place: BBox | None = None
     if FieldName.JENIS_KELAMIN in grouped:
         blood, place = _split_gol_darah(grouped[FieldName.JENIS_KELAMIN], labels)
         if blood:
-            grouped[FieldName.GOLONGAN_DARAH] = blood
+            grouped.setdefault(FieldName.GOLONGAN_DARAH, []).extend(blood)
         if not grouped[FieldName.JENIS_KELAMIN]:
             del grouped[FieldName.JENIS_KELAMIN]
     for field, group in grouped.items():
         out[field] = _join(group)
-    gol = labels.get(FieldName.GOLONGAN_DARAH)
     if gol is not None:
         place = _blood_place(gol.box)
     if place is not None and FieldName.GOLONGAN_DARAH not in out:
