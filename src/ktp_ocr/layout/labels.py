@@ -311,8 +311,8 @@ def assign(
     gol = labels.get(FieldName.GOLONGAN_DARAH)
     grouped: dict[FieldName, list[_Piece]] = {}
     for piece in pieces:
-        field = FieldName.GOLONGAN_DARAH if _on_label_line(piece, gol) else None
-        field = field or _assign_row(piece, rows, labels)
+        on_label = _on_label_line(piece, gol)
+        field = FieldName.GOLONGAN_DARAH if on_label else _assign_row(piece, rows, labels)
         if field is not None:
             grouped.setdefault(field, []).append(piece)
     place: BBox | None = None

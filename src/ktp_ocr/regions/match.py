@@ -30,7 +30,7 @@ from ktp_ocr.regions.index import NameEntry, NameIndex
 from ktp_ocr.regions.names import PlaceQuery, RegencyKind, card_name, parse_place, regency_kind
 from ktp_ocr.types import Region, RegionLevel, RegionMatch
 
-__all__ = ["HEADER_LEVELS", "MATCH_THRESHOLD", "card_name", "match_card", "match_level", "score"]
+__all__ = ["MATCH_THRESHOLD", "card_name", "match_card", "match_level", "score"]
 
 #: Minimum score (0-100) for a printed name to match a region: one edit per five characters.
 MATCH_THRESHOLD = 80.0
@@ -342,19 +342,26 @@ def _district_from_below(
         or village.score < HEADER_SURE_SCORE
     ):
         return out
-    keys = [parse_place(t, "kecamatan").key for t in [text or "", *_trimmed(text or "")]]
+    keys = _read_keys(text, "kecamatan")
     if not any(len(key) >= CUT_MIN_LETTERS for key in keys):
         return out
     index = repo.name_index(district.code[:4], "kecamatan")
     for entry, name in zip(index.body_entries, index.body_keys, strict=True):
         if entry.region.code != district.code and any(
-            score(key, name) >= DISTRICT_OTHER_SCORE for key in keys if key
+            score(key, name) >= DISTRICT_OTHER_SCORE for key in keys
         ):
             return out
     found = RegionMatch(
         "kecamatan", text or "", district, MATCH_THRESHOLD, agrees_with_nik=True, from_nik=True
     )
     return [*out[:i], found, *out[i + 1 :]]
+
+
+def _read_keys(text: str | None, level: RegionLevel) -> list[str]:
+    """Matching keys of a name as read, whole and without a stray short token (non-empty)."""
+    if not text:
+        return []
+    return [k for k in (parse_place(v, level).key for v in [text, *_trimmed(text)]) if k]
 
 
 #: Levels of the card's header, which a place under them can vouch for.
@@ -452,7 +459,7 @@ def _near_village(
     card_district = matched.get("kecamatan")
     if card_district is not None and card_district.code != district.code:
         return None
-    keys = [k for k in (parse_place(v, "kelurahan_desa").key for v in [text, *_trimmed(text)]) if k]
+    keys = _read_keys(text, "kelurahan_desa")
     if not keys:
         return None
     index = repo.name_index(district.code, "kelurahan_desa")
