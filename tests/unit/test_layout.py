@@ -251,6 +251,36 @@ def test_a_few_card_lines_outvote_a_newspaper() -> None:
     assert angle is not None and abs(angle - 10.0) < 1.0
 
 
+def test_a_card_without_labels_is_told_from_a_newspaper_by_its_values() -> None:
+    """Regression (hard photo 84): a small card turned a quarter beside a newspaper lying
+    aslant, its labels too faint to read. The mean direction of all the lines fell between
+    the two (-37 degrees) and the newspaper's block, which has more lines, was taken for the
+    card. A date and a sex only a KTP's rows print now pick the card's block, and that
+    block's own lines give the direction."""
+    values = ["DEDEH MARLINA", "PADANG, 25-05-1986", "PEREMPUAN", "DUSUN DAYA", "CIBEBER",
+              "CIMAHI SELATAN", "ISLAM", "KAWIN", "PENATA RIAS", "WNI", "SEUMUR HIDUP"]  # fmt: skip
+    card = [
+        OcrLine(t, BBox(200, 60 + 40 * i, 200 + 16 * len(t), 88 + 40 * i), 0.9)
+        for i, t in enumerate(values)
+    ]
+    paper = [
+        OcrLine(f"berita kota hari ini nomor {i}", BBox(900, 40 * i, 1500, 30 + 40 * i), 0.9)
+        for i in range(14)
+    ]
+    lines = _turned(card, 90.0) + _turned(paper, -25.0)
+    assert layout.text_angle(lines) is not None  # a mean of both, neither's direction
+    found = layout.card_from_text(lines)
+    assert found is not None
+    corners, angle = found
+    assert abs(((angle - 90.0) + 90) % 180 - 90) < 1.0
+    upright = [layout.rotate_point(p, -90.0) for p in corners]
+    xs, ys = [p[0] for p in upright], [p[1] for p in upright]
+    # The card's values lie inside the estimate; the newspaper's lines do not.
+    assert min(xs) <= 200 and max(xs) >= 200 + 16 * len("PADANG, 25-05-1986")
+    assert min(ys) <= 60 and max(ys) >= 60 + 40 * len(values)
+    assert max(xs) - min(xs) < 900
+
+
 def test_no_direction_without_outlines() -> None:
     lines, _, _ = _load("layout_rapidocr_dejavu.json")
     assert layout.text_angle(lines) is None

@@ -114,6 +114,11 @@ _KINDS: tuple[tuple[FieldName, Callable[[str], bool]], ...] = (
 )
 
 
+def is_card_value(text: str) -> bool:
+    """Whether ``text`` is a value only a KTP's rows print (a sex, a place and date, ...)."""
+    return any(test(text) for _, test in _KINDS)
+
+
 def _anchors(rows: Sequence[Row]) -> dict[FieldName, int]:
     """Row index per anchored field, each found after the previous one (the card's order)."""
     found: dict[FieldName, int] = {}

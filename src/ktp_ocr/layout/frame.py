@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ktp_ocr.layout.column import _row_steps
+from ktp_ocr.layout.content import is_card_value
 from ktp_ocr.layout.matching import ROW_ORDER, _is_nik_text, _union_all, is_nik_label, match_label
 from ktp_ocr.types import BBox, FieldName, OcrLine, Point
 
@@ -44,6 +45,9 @@ _TEXT_SHARE_Y = 0.88
 _ROWS_SHARE_Y = 0.72
 _ROWS_CENTRE_Y = 0.58
 _ROWS_SHARE_X = 0.62
+#: The card's own block of lines running this many degrees off the direction of all the
+#: lines gives the frame its own direction.
+_REDIRECT_DEGREES = 10.0
 #: ID-1 aspect ratio (85.60 x 53.98 mm).
 CARD_ASPECT = 85.60 / 53.98
 
@@ -199,6 +203,25 @@ def _frame(lines: Sequence[OcrLine]) -> _Frame | None:
     angle = text_angle(lines)
     if angle is None:
         return None
+    found = _frame_at(lines, angle)
+    if found is None:
+        return None
+    # The direction is a mean over every line: text beside the card (a newspaper lying
+    # aslant) drags it off the card's own. The card's block alone says how it runs.
+    own = text_angle([found.lines[i] for i in found.block])
+    if own is not None and _apart(own, angle) > _REDIRECT_DEGREES:
+        return _frame_at(lines, own) or found
+    return found
+
+
+def _apart(a: float, b: float) -> float:
+    """Degrees between two line directions (a line and its reverse are one direction)."""
+    d = abs(a - b) % 180.0
+    return min(d, 180.0 - d)
+
+
+def _frame_at(lines: Sequence[OcrLine], angle: float) -> _Frame | None:
+    """The lines in the frame turned by minus ``angle``, and the card's block of text there."""
     quads = [line for line in lines if line.quad is not None]
     boxes = []
     for line in quads:
@@ -211,7 +234,12 @@ def _frame(lines: Sequence[OcrLine]) -> _Frame | None:
         boxes = [BBox(-b.x1, -b.y1, -b.x0, -b.y0) for b in boxes]
     groups = _blocks(boxes)
     labelled = [_card_text(line.text) for line in quads]
-    best = max(groups, key=lambda g: (sum(labelled[i] for i in g), len(g)))
+    # With no label read, a value only a KTP prints (a sex, a date) tells its block from a
+    # newspaper's.
+    valued = [is_card_value(line.text) for line in quads]
+    best = max(
+        groups, key=lambda g: (sum(labelled[i] for i in g), sum(valued[i] for i in g), len(g))
+    )
     if len(best) < MIN_TEXT_LINES:
         return None
     if _labels_on_the_right(quads, boxes, best):

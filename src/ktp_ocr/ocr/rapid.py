@@ -246,6 +246,14 @@ class RapidOcrEngine:
                 lines.append(OcrLine(cleaned, box, float(score), _quad(quad)))
         return lines
 
+    def detect(self, image: NDArray[np.uint8]) -> list[tuple[Point, Point, Point, Point]]:
+        """Outlines of the text lines the detector finds in ``image``, none read."""
+        out: Any = self._ocr(image, use_det=True, use_cls=False, use_rec=False)
+        boxes = getattr(out, "boxes", None)
+        if boxes is None:
+            return []
+        return [q for q in (_quad(quad) for quad in boxes) if q is not None]
+
     def recognize_crops(self, crops: Sequence[NDArray[np.uint8]]) -> list[tuple[str, float]]:
         """Recognise pre-cut single-line crops (no detection): text and confidence each."""
         results: list[tuple[str, float]] = []

@@ -34,6 +34,7 @@ from ktp_ocr.imaging.quality import Glare, assess, find_glare
 from ktp_ocr.ocr import OcrEngine, create_engine
 from ktp_ocr.ocr.recognisers import one_photo
 from ktp_ocr.ocr.regionread import NikRegionReader
+from ktp_ocr.pipeline.faint import with_faint_lines
 from ktp_ocr.pipeline.frames import (
     card_width,
     full_quad,
@@ -297,6 +298,9 @@ class Reader:
                 if _shows_more(guess, best):
                     best, quad = guess, weak
                     break
+        if best.labels < GOOD_LABELS:
+            with timer.stage("faint"):
+                best = with_faint_lines(self.engine, best)
         fraction = (
             None if quad is None else quad_area(quad) / float(pixels.shape[0] * pixels.shape[1])
         )
