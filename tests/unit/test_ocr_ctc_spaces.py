@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ktp_ocr.ocr.ctc import SPACE_PROBABILITY, STOP_PROBABILITY, promote_spaces, promote_stops
+from ktp_ocr.ocr.ctc import (
+    SPACE_PROBABILITY,
+    STOP_PROBABILITY,
+    ZERO_PROBABILITY,
+    promote_spaces,
+    promote_stops,
+    promote_zeros,
+)
 
 #: Classes: 0 blank, 1..26 A..Z, 27..36 digits, 37 the space, 38 the full stop, 39 a colon.
 CHARS = ["<blank>", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *"0123456789", " ", ".", ":"]
@@ -130,3 +137,85 @@ def test_only_stops_are_ever_added(steps: list[str], stops: list[float]) -> None
     for word in after.split():
         if "." in word:  # a stop closes JL, JLN or NO, and is never the first thing
             assert word.split(".")[0][-3:].lstrip("0123456789") in {"JL", "JLN", "NO", "L", "N"}
+
+
+#: With a slash and a hyphen, for RT/RW lines and dates.
+RT_CHARS = [*CHARS, "/", "-"]
+
+
+def _rt_preds(steps: list[str], zero_at: dict[int, float]) -> np.ndarray:
+    """Outputs over :data:`RT_CHARS` whose winner at step ``t`` is ``steps[t]``, ``0`` given
+    the probability ``zero_at[t]`` there."""
+    out = np.full((1, len(steps), len(RT_CHARS)), 0.0001, np.float32)
+    for t, ch in enumerate(steps):
+        out[0, t, RT_CHARS.index(ch) if ch else 0] = 0.9
+        if t in zero_at and ch != "0":
+            out[0, t, RT_CHARS.index("0")] = zero_at[t]
+    return out
+
+
+def _rt_decode(preds: np.ndarray) -> str:
+    best = preds[0].argmax(axis=1)
+    text, prev = [], 0
+    for k in best:
+        if k != 0 and k != prev:
+            text.append(RT_CHARS[k])
+        prev = k
+    return "".join(text)
+
+
+#: ``:007/902`` with a blank step between characters; the ``9`` at steps 10 and 11.
+RT_STEPS = [":", "", "0", "", "0", "", "7", "", "/", "", "9", "9", "", "0", "", "2"]
+
+
+def test_a_leading_digit_of_an_rt_rw_blurred_from_zero_is_zero() -> None:
+    """Regression (hard photos 4, 21, 76): ``007/902``, ``203/016`` and ``005/907`` were read
+    where the card prints ``007/002``, ``003/016``, ``005/007``."""
+    preds = _rt_preds(RT_STEPS, {11: 0.04})
+    assert _rt_decode(preds) == ":007/902"
+    assert _rt_decode(promote_zeros(preds, RT_CHARS, ZERO_PROBABILITY)) == ":007/002"
+    first = _rt_preds(["2", "", "0", "", "3", "", "/", "", "0", "", "1", "", "6"], {0: 0.24})
+    assert _rt_decode(promote_zeros(first, RT_CHARS, ZERO_PROBABILITY)) == "003/016"
+
+
+def test_no_zero_without_the_models_evidence() -> None:
+    preds = _rt_preds(RT_STEPS, {10: ZERO_PROBABILITY / 2, 11: ZERO_PROBABILITY / 3})
+    assert promote_zeros(preds, RT_CHARS, ZERO_PROBABILITY) is preds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12-09-1990",  # a date
+        "NO. 902/1",  # a house number
+        "BLOK C2/905",  # letters and digits
+        "9021/005",  # four digits
+        "3201234509900001",  # a NIK
+    ],
+)
+def test_only_a_whole_rt_rw_line(text: str) -> None:
+    steps = [s for ch in text for s in (ch, "")]
+    preds = _rt_preds(steps, dict.fromkeys(range(len(steps)), 0.3))
+    assert promote_zeros(preds, RT_CHARS, ZERO_PROBABILITY) is preds
+
+
+def test_not_when_a_zero_follows_with_no_blank_between() -> None:
+    """The two would merge into one ``0`` and the group lose a digit."""
+    steps = ["0", "", "0", "", "7", "", "/", "", "9", "0", "", "2"]
+    preds = _rt_preds(steps, {8: 0.3})
+    assert promote_zeros(preds, RT_CHARS, ZERO_PROBABILITY) is preds
+
+
+@given(
+    st.lists(st.sampled_from("0123456789"), min_size=6, max_size=6),
+    st.lists(st.floats(0, 0.5), min_size=6, max_size=6),
+)
+def test_only_a_groups_first_digit_ever_turns_zero(digits: list[str], zero: list[float]) -> None:
+    text = "".join(digits[:3]) + "/" + "".join(digits[3:])
+    steps = [s for ch in text for s in (ch, "")]
+    chars = [t for t, s in enumerate(steps) if s and s != "/"]
+    preds = _rt_preds(steps, dict(zip(chars, zero, strict=True)))
+    out = _rt_decode(promote_zeros(preds, RT_CHARS, ZERO_PROBABILITY))
+    assert len(out) == len(text)
+    for k, (a, b) in enumerate(zip(text, out, strict=True)):
+        assert a == b or (k in (0, 4) and b == "0")
