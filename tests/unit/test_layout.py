@@ -281,6 +281,24 @@ def test_a_card_without_labels_is_told_from_a_newspaper_by_its_values() -> None:
     assert max(xs) - min(xs) < 900
 
 
+@pytest.mark.parametrize(
+    ("text", "card"),
+    [
+        ("PADANG, 25-05-1986", True),
+        ("SEUMUR HIDUP", True),
+        ("KRSTEN", True),  # KRISTEN, a letter lost
+        ("003/005", True),
+        ("pertemuan tickets bola jajanan", False),  # starts like PEREMPUAN
+        ("la nilai khusus", False),  # starts like LAKI-LAKI
+        ("berita kota hari ini", False),
+    ],
+)
+def test_values_only_a_card_prints(text: str, card: bool) -> None:
+    """A sex is no evidence of a card's block: its test takes a line's start, and a
+    newspaper's words start like one."""
+    assert layout.is_card_value(text) is card
+
+
 def test_no_direction_without_outlines() -> None:
     lines, _, _ = _load("layout_rapidocr_dejavu.json")
     assert layout.text_angle(lines) is None

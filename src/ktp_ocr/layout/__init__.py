@@ -6,7 +6,7 @@ the content of the values does (``content``); ``frame`` finds the card from its 
 outline cannot be seen.
 """
 
-from ktp_ocr.layout.content import assign_by_content
+from ktp_ocr.layout.content import assign_by_content, is_card_value
 from ktp_ocr.layout.frame import (
     CARD_ASPECT,
     card_from_text,
@@ -36,6 +36,7 @@ __all__ = [
     "assign_by_content",
     "card_from_text",
     "card_quad_from_text",
+    "is_card_value",
     "is_nik_label",
     "label_count",
     "label_spellings",

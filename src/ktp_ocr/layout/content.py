@@ -115,8 +115,12 @@ _KINDS: tuple[tuple[FieldName, Callable[[str], bool]], ...] = (
 
 
 def is_card_value(text: str) -> bool:
-    """Whether ``text`` is a value only a KTP's rows print (a sex, a place and date, ...)."""
-    return any(test(text) for _, test in _KINDS)
+    """Whether ``text`` is a value only a KTP's rows print (a place and date, a religion, ...).
+
+    Not a sex: its test takes a line's start, and a newspaper's ``pertemuan`` (a meeting)
+    starts like ``PEREMPUAN``.
+    """
+    return any(test(text) for field, test in _KINDS if field is not FieldName.JENIS_KELAMIN)
 
 
 def _anchors(rows: Sequence[Row]) -> dict[FieldName, int]:
