@@ -255,8 +255,8 @@ def test_a_card_without_labels_is_told_from_a_newspaper_by_its_values() -> None:
     """Regression (hard photo 84): a small card turned a quarter beside a newspaper lying
     aslant, its labels too faint to read. The mean direction of all the lines fell between
     the two (-37 degrees) and the newspaper's block, which has more lines, was taken for the
-    card. A date and a sex only a KTP's rows print now pick the card's block, and that
-    block's own lines give the direction."""
+    card. Values only a KTP's rows print (a place and date, a religion, a validity) now
+    pick the card's block, and that block's own lines give the direction."""
     values = ["DEDEH MARLINA", "PADANG, 25-05-1986", "PEREMPUAN", "DUSUN DAYA", "CIBEBER",
               "CIMAHI SELATAN", "ISLAM", "KAWIN", "PENATA RIAS", "WNI", "SEUMUR HIDUP"]  # fmt: skip
     card = [

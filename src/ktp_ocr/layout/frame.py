@@ -234,7 +234,7 @@ def _frame_at(lines: Sequence[OcrLine], angle: float) -> _Frame | None:
         boxes = [BBox(-b.x1, -b.y1, -b.x0, -b.y0) for b in boxes]
     groups = _blocks(boxes)
     labelled = [_card_text(line.text) for line in quads]
-    # With no label read, a value only a KTP prints (a sex, a date) tells its block from a
+    # With no label read, a value only a KTP prints (a date, a religion) tells its block from a
     # newspaper's.
     valued = [is_card_value(line.text) for line in quads]
     best = max(
