@@ -153,6 +153,12 @@ def test_read_province_unreadable(raw: str, issue: str) -> None:
         ("kota bandung", "KOTA BANDUNG"),
         ("KOTA ADM. JAKARTA PUSAT", "KOTA ADM. JAKARTA PUSAT"),
         ("KABUPATEN", "KABUPATEN"),
+        # the word's middle under a reflection (hard photo 8)
+        ("KAI TEN PATI", "KABUPATEN PATI"),
+        ("KAB PATEN BOGOR", "KABUPATEN BOGOR"),
+        ("KA TEN ACEH BESAR", "KABUPATEN ACEH BESAR"),
+        ("KOTA BATU", "KOTA BATU"),
+        ("KAUR", "KAUR"),
     ],
 )
 def test_read_regency(raw: str, value: str) -> None:

@@ -658,6 +658,27 @@ def test_the_province_line_is_found_when_its_word_is_glued_to_the_name() -> None
     assert got["kabupaten_kota"] == expected["kabupaten_kota"]
 
 
+def test_header_lines_parted_by_glare_are_joined() -> None:
+    """Regression (hard photo 8): a reflection across the header left `PROVII` and
+    `AWA TENGAH`, `KAI` and `TEN PATI`; only the first piece of each was taken, and neither
+    named a region. The pieces of one row, a few text heights apart, are one line; text
+    further along the row (a newspaper beside the card) is not."""
+    lines, size, _ = _load("layout_rapidocr_dejavu.json")
+    header = [
+        OcrLine("PROVII", BBox(328, 13, 440, 45), 0.91),
+        OcrLine("AWA TENGAH", BBox(490, 14, 714, 45), 0.99),
+        OcrLine("berita", BBox(900, 14, 990, 45), 0.95),  # 6 heights on
+        OcrLine("KAI", BBox(380, 51, 440, 78), 0.97),
+        OcrLine("TEN PATI", BBox(500, 52, 650, 78), 0.99),
+    ]
+    rest = [ln for ln in lines if ln.text not in ("PROVINSI JAWA BARAT", "KOTA BANDUNG")]
+    got = layout.assign([*header, *rest], size)
+    assert got[FieldName.PROVINSI].text == "PROVII AWA TENGAH"
+    assert got[FieldName.PROVINSI].box == BBox(328, 13, 714, 45)
+    assert got[FieldName.PROVINSI].confidence == 0.91
+    assert got[FieldName.KABUPATEN_KOTA].text == "KAI TEN PATI"
+
+
 def test_stray_marks_under_a_nik_label_are_not_the_label_column() -> None:
     """Regression: four stray marks under a NIK label (`Y`, `S`, `G`, `A`) were taken for the
     label column, and the card was placed a third of its size, then refused as too small.

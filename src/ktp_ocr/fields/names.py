@@ -30,6 +30,9 @@ _HEAD_TOKEN = re.compile(r"[A-Za-z0-9|!]+")
 #: ends so (a syllable closes on one consonant), while a blurred final ``I`` is often read as
 #: ``L`` (``SITTL``, ``GFENDL``). ``R`` and ``L`` before it are left (``KARL``, ``BILL``).
 _FINAL_I_READ_AS_L = re.compile(r"(?<=[A-Z][BCDFGHJKMNPQSTVWXYZ])L\b")
+#: The word KABUPATEN parted by a reflection over its middle: its first two letters and
+#: up to two more, then a piece ending in its last three (``KAI TEN PATI``, ``KAB PATEN``).
+_KABUPATEN_PARTED = re.compile(r"KA[A-Z]{0,2} (?:[A-Z]{0,3}TEN) (.+)")
 _PROVINCE_WORDS = ("PROVINSI", "PROPINSI")
 #: A first word this starts is the word PROVINSI however misread, when a name follows it.
 _PROVINCE_STARTS = ("PROV", "PROP")
@@ -110,6 +113,9 @@ def read_regency(raw: str, *, confidence: float = 1.0) -> FieldValue[str]:
     place = read_place(raw, confidence=confidence, field=field)
     if place.value is None:
         return place
+    parted = _KABUPATEN_PARTED.match(place.value)
+    if parted is not None:  # KAI TEN PATI: glare over the word's middle
+        return FieldValue(f"{_KABUPATEN} {parted.group(1)}", raw, lowered(place.confidence))
     first, _, rest = place.value.partition(" ")
     if first.startswith(_KABUPATEN) and len(first) > len(_KABUPATEN):  # KABUPATENBOGOR
         rest = f"{first[len(_KABUPATEN) :]} {rest}"

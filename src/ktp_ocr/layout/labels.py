@@ -124,8 +124,7 @@ def _header_fields(
         prov = header[0]
     if prov is None:
         return out
-    used.add(prov[0])
-    out[FieldName.PROVINSI] = RawField(prov[1].text, prov[1].box, prov[1].confidence)
+    out[FieldName.PROVINSI] = _header_row(prov, header, used)
     below = [
         item
         for item in header
@@ -135,10 +134,48 @@ def _header_fields(
         and abs(item[1].box.cx - prov[1].box.cx) < prov[1].box.width
     ]
     if below:
-        i, line = below[0]
-        used.add(i)
-        out[FieldName.KABUPATEN_KOTA] = RawField(line.text, line.box, line.confidence)
+        out[FieldName.KABUPATEN_KOTA] = _header_row(below[0], header, used)
     return out
+
+
+#: Pieces of a header line parted by glare (``PROVII`` ``AWA TENGAH``) are one line when they
+#: stand on one row with gaps of at most this many text heights between them.
+HEADER_PIECE_GAP = 4.0
+
+
+def _header_row(
+    first: tuple[int, OcrLine], header: Sequence[tuple[int, OcrLine]], used: set[int]
+) -> RawField:
+    """The header line ``first`` with the pieces of its own row beside it, left to right.
+
+    A reflection across a header line leaves two pieces that the detector outlines apart;
+    either alone names no region (``KAI``, ``TEN PATI``).
+    """
+    box = first[1].box
+    row = [
+        item
+        for item in header
+        if item[0] not in used and abs(item[1].box.cy - box.cy) < box.height / 2
+    ]
+    row.sort(key=lambda item: item[1].box.x0)
+    start = next(k for k, item in enumerate(row) if item[0] == first[0])
+    lo = hi = start
+    while lo > 0 and _piece_gap(row[lo - 1][1].box, row[lo][1].box) <= HEADER_PIECE_GAP:
+        lo -= 1
+    while hi + 1 < len(row) and _piece_gap(row[hi][1].box, row[hi + 1][1].box) <= HEADER_PIECE_GAP:
+        hi += 1
+    pieces = [line for _, line in row[lo : hi + 1]]
+    used.update(i for i, _ in row[lo : hi + 1])
+    return RawField(
+        " ".join(line.text for line in pieces),
+        _union_all([line.box for line in pieces]),
+        min(line.confidence for line in pieces),
+    )
+
+
+def _piece_gap(left: BBox, right: BBox) -> float:
+    """The gap between two boxes on one row, in text heights (negative when they overlap)."""
+    return (right.x0 - left.x1) / max(min(left.height, right.height), 1.0)
 
 
 def _photo_fields(
