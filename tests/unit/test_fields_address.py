@@ -49,6 +49,14 @@ from ktp_ocr.fields.text import CORRECTION_FACTOR
         ("I KETUT IIS", "I KETUT IIS"),
         ("JL. ANGGREK I NO. 2", "JL. ANGGREK I NO. 2"),
         ("BLOK I IA", "BLOK I IA"),
+        # Regression (hard photos 2, 39): a house number's 5 read S, before its last digit or
+        # alone; a suffix letter after the digits stays.
+        ("JL. NANGKA NO, S0", "JL. NANGKA NO. 50"),
+        ("JL. PAHLAWAN NO. S", "JL. PAHLAWAN NO. 5"),
+        ("JL. MAWAR NO. Z1", "JL. MAWAR NO. 21"),
+        ("JL. MAWAR NO. 1S", "JL. MAWAR NO. 1S"),
+        ("JL. MAWAR NO. SA", "JL. MAWAR NO. SA"),
+        ("JL. SAWAH NO, SAWAH", "JL. SAWAH NO, SAWAH"),
     ],
 )
 def test_read_address(raw: str, value: str) -> None:

@@ -2,7 +2,8 @@
 
 The address keeps its printed punctuation (``JL. MERDEKA NO. 10``, ``PERUM GRIYA ASRI BLOK
 C2/15``): letters and digits both belong there, so only the unambiguous confusions are mended
-(``JI.`` -> ``JL.``, ``O`` and ``I`` in the number after ``NO.``, ``NO,`` before a number,
+(``JI.`` -> ``JL.``, ``O`` and ``I`` in the number after ``NO.``, and ``S`` or ``Z`` before
+its last digit or a lone ``S`` there, ``NO,`` before a number,
 a lost space before ``NO.`` and a number, a Roman numeral's strokes split apart: ``GG. I I``).
 ``rt_rw`` is always ``003/005``.
 """
@@ -26,8 +27,8 @@ _SPACE_BEFORE = re.compile(r"\s+([.,])")
 _JALAN = re.compile(r"\bJ[I1]\.")
 _NOMOR = re.compile(r"\bN0\.")
 _NUMBER = re.compile(r"\b(NO\.?\s*)([0-9A-Z]+)\b")
-#: ``NO,`` before a number: the stop of ``NO.`` read as a comma.
-_NOMOR_COMMA = re.compile(r"\bNO,(?=\s?[0-9])")
+#: ``NO,`` before a number (``S0`` too): the stop of ``NO.`` read as a comma.
+_NOMOR_COMMA = re.compile(r"\bNO,(?=\s?[0-9SZOI]*[0-9])")
 #: ``MADANO.25``: the space before ``NO.`` and a number lost. A word's own ending in ``NO`` is
 #: not followed by a stop and a digit.
 _NOMOR_GLUED = re.compile(r"\b([A-Z]{3,})(NO\.\s?[0-9])")
@@ -38,12 +39,22 @@ _RT_RW_SPLIT = re.compile(r"[\s/\\\-.,:;]+")
 _RT_RW_WORD = re.compile(r"^(RT|RW|RTRW)$")
 _SLASH_LIKE = frozenset("ILl|1!")
 _NUMBER_CONFUSIONS = str.maketrans("OQI", "001")
+_LEADING_CONFUSIONS = str.maketrans("SZ", "52")
 
 
 def _number(match: re.Match[str]) -> str:
-    """A house number: O and I are misread 0 and 1 (``1O``); other letters are suffixes (``7A``)."""
+    """A house number: O and I are misread 0 and 1 (``1O``); other letters are suffixes (``7A``).
+
+    An ``S`` or ``Z`` before the number's last digit is a misread 5 or 2 too (``S0``), and so
+    is a lone ``S`` (``NO. S``): a suffix letter follows the digits, and no house is numbered
+    by a letter alone that looks like a digit.
+    """
     number = match.group(2)
+    if number == "S":
+        return match.group(1) + "5"
     if any(ch.isdigit() for ch in number):
+        last = max(i for i, ch in enumerate(number) if ch.isdigit())
+        number = number[:last].translate(_LEADING_CONFUSIONS) + number[last:]
         number = number.translate(_NUMBER_CONFUSIONS)
     return match.group(1) + number
 
