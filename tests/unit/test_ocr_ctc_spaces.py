@@ -35,12 +35,12 @@ def _preds(steps: list[str], at_pauses: dict[int, float], cls: int = SPACE) -> n
     return out
 
 
-def _decode(preds: np.ndarray) -> str:
+def _decode(preds: np.ndarray, chars: list[str] = CHARS) -> str:
     best = preds[0].argmax(axis=1)
     text, prev = [], 0
     for k in best:
         if k != 0 and k != prev:
-            text.append(CHARS[k])
+            text.append(chars[k])
         prev = k
     return "".join(text)
 
@@ -155,13 +155,7 @@ def _rt_preds(steps: list[str], zero_at: dict[int, float]) -> np.ndarray:
 
 
 def _rt_decode(preds: np.ndarray) -> str:
-    best = preds[0].argmax(axis=1)
-    text, prev = [], 0
-    for k in best:
-        if k != 0 and k != prev:
-            text.append(RT_CHARS[k])
-        prev = k
-    return "".join(text)
+    return _decode(preds, RT_CHARS)
 
 
 #: ``:007/902`` with a blank step between characters; the ``9`` at steps 10 and 11.
