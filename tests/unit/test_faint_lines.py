@@ -80,6 +80,18 @@ def test_rows_already_read_unsure_readings_and_specks_are_left_out() -> None:
     assert len(engine.crops) == 2
 
 
+def test_a_speck_just_past_a_line_of_the_first_look_is_left_out() -> None:
+    """Regression (hard photo 74): a speck of the security print found just past the RT/RW
+    (`1009/006`, then `W5` half a text height on) joined its row, the value no longer parsed,
+    and its second look misread it (`000/006`)."""
+    rt_rw = OcrLine("1009/006", BBox(219, 296, 325, 325), 0.86, _quad(219, 296, 325, 325))  # type: ignore[arg-type]
+    quads = [_quad(327, 300, 363, 321), _quad(240, 400, 360, 430)]
+    engine = _Engine(quads, [("ISLAM", 0.9)])
+    out = with_faint_lines(engine, Reading(_card(), [rt_rw], 0))  # type: ignore[arg-type]
+    assert [line.text for line in out.lines] == ["1009/006", "ISLAM"]
+    assert len(engine.crops) == 1
+
+
 def test_nothing_new_leaves_the_reading_as_it_was() -> None:
     reading = Reading(_card(), [SEEN], 1)
     assert with_faint_lines(_Engine([], []), reading) is reading  # type: ignore[arg-type]

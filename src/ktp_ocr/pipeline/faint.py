@@ -38,6 +38,9 @@ FLAT_PAPER = 200.0
 FAINT_MIN_CONFIDENCE = 0.5
 #: A row found again counts as seen when a line of the first look covers this share of it.
 SEEN_OVERLAP = 0.3
+#: A row found again this close to a line of the first look on its row (in text heights)
+#: counts as part of it.
+BESIDE_GAP = 1.0
 #: Smallest outline, in pixels either way, worth reading.
 _MIN_SIDE = 4
 
@@ -60,6 +63,19 @@ def _overlap(a: BBox, b: BBox) -> float:
     return max(dx, 0.0) * max(dy, 0.0)
 
 
+def _beside(box: BBox, line: BBox) -> bool:
+    """Whether ``box`` stands on ``line``'s row, touching it or within a text height of it.
+
+    The first look read that row and ended the line there: what the flattened card shows
+    just past it is a speck of the security print (``1009/006`` then ``W5``), or letters the
+    recogniser already judged.
+    """
+    height = min(box.height, line.height)
+    same_row = abs(box.cy - line.cy) < height / 2
+    gap = max(box.x0 - line.x1, line.x0 - box.x1)
+    return same_row and gap < BESIDE_GAP * height
+
+
 def _unseen(
     quads: Sequence[Quad], seen: Sequence[OcrLine], w: int, h: int
 ) -> list[tuple[BBox, Quad]]:
@@ -71,7 +87,10 @@ def _unseen(
         if box.width < _MIN_SIDE or box.height < _MIN_SIDE:
             continue
         area = box.width * box.height
-        if all(_overlap(box, line.box) < SEEN_OVERLAP * area for line in seen):
+        if all(
+            _overlap(box, line.box) < SEEN_OVERLAP * area and not _beside(box, line.box)
+            for line in seen
+        ):
             out.append((box, quad))
     return out
 
