@@ -55,15 +55,26 @@ def promote_spaces(
     return out
 
 
+def _runs(row: NDArray[np.intp]) -> list[tuple[int, int]]:
+    """Steps ``[start, end)`` of each character a line's best path emits, in order."""
+    runs: list[tuple[int, int]] = []
+    for t, cls in enumerate(row):
+        if cls == 0:
+            continue
+        if runs and runs[-1][1] == t and row[t - 1] == cls:
+            runs[-1] = (runs[-1][0], t + 1)
+        else:
+            runs.append((t, t + 1))
+    return runs
+
+
 def _pauses(row: NDArray[np.intp]) -> Iterator[tuple[int, int, list[int]]]:
     """Each two characters a line's best path emits in a row, and the pause between them.
 
     Yields both classes and the blank steps between them (none when one follows straight on).
     """
-    emitted = [t for t in range(len(row)) if row[t] != 0 and (t == 0 or row[t] != row[t - 1])]
-    for left, right in itertools.pairwise(emitted):
-        pause = [t for t in range(left + 1, right) if row[t] == 0]
-        yield int(row[left]), int(row[right]), pause
+    for (left, end), (right, _) in itertools.pairwise(_runs(row)):
+        yield int(row[left]), int(row[right]), list(range(end, right))
 
 
 def _promote(
@@ -176,19 +187,6 @@ def promote_zeros(
             for t in steps:
                 out[b, t, zero] = out[b, t, cls] + 1e-3
     return out
-
-
-def _runs(row: NDArray[np.intp]) -> list[tuple[int, int]]:
-    """Steps ``[start, end)`` of each character a line's best path emits, in order."""
-    runs: list[tuple[int, int]] = []
-    for t, cls in enumerate(row):
-        if cls == 0:
-            continue
-        if runs and runs[-1][1] == t and row[t - 1] == cls:
-            runs[-1] = (runs[-1][0], t + 1)
-        else:
-            runs.append((t, t + 1))
-    return runs
 
 
 class _NearlyChosen:
