@@ -275,3 +275,19 @@ def test_a_blood_group_printed_further_along_is_not_taken_for_a_faded_dash(
     raw = {FieldName.GOLONGAN_DARAH: place}
     got = blood_dash(card, raw, _reads("Darah :"))[FieldName.GOLONGAN_DARAH]
     assert (got.text == "-") is dash
+
+
+def test_a_bold_label_filling_its_span_still_shows_its_letters() -> None:
+    """Regression (hard 82): the bold, blurred ``Darah`` filled over a quarter of the span
+    before the place, so the texture cut (its 75th percentile) fell inside the ink and no
+    letter of the label was found; the faded ``-`` after it was left unread."""
+    card = np.full((30, 260, 3), (205, 225, 215), np.uint8)
+    cv2.putText(card, "Darah", (2, 25), cv2.FONT_HERSHEY_DUPLEX, 0.95, (60, 60, 60), 3)
+    card = cv2.GaussianBlur(card, (3, 3), 0)
+    (width, _), _ = cv2.getTextSize("Darah", cv2.FONT_HERSHEY_DUPLEX, 0.95, 3)
+    place = BBox(2 + width - 15, 0, 2 + width + 60, 30)  # half a height inside the label's box
+    assert holds_no_letter(card, place, 30.0)
+    got = blood_dash(card, {FieldName.GOLONGAN_DARAH: RawField("", place, 0.0)}, _reads("Darah"))
+    assert got[FieldName.GOLONGAN_DARAH].text == "-"
+    cv2.putText(card, "B", (2 + width + 20, 25), cv2.FONT_HERSHEY_DUPLEX, 0.95, (60, 60, 60), 3)
+    assert not holds_no_letter(card, place, 30.0)

@@ -49,17 +49,21 @@ def _darkness(crop: NDArray[np.uint8]) -> NDArray[np.float32]:
     return (float(np.median(grey)) - grey.astype(np.float32)).astype(np.float32)
 
 
-def _components(crop: NDArray[np.uint8], *, peak: float | None = None) -> list[Mark]:
+def _components(
+    crop: NDArray[np.uint8], *, peak: float | None = None, texture: bool = True
+) -> list[Mark]:
     """Marks darker than the paper: thresholded against the darkest mark and the texture.
 
     A lone dash is thin, so blur and anti-aliasing leave it much lighter than letters; a cut
     relative to its own contrast keeps it whole, while the background's fine pattern stays out.
-    ``peak`` is the contrast to cut against instead of the crop's own darkest mark.
+    ``peak`` is the contrast to cut against instead of the crop's own darkest mark. Without
+    ``texture`` the background's pattern is not cut against: for a crop known to hold letters,
+    whose ink may fill a quarter of it or more (the texture's percentile would fall in the ink).
     """
     dark = _darkness(crop)
-    texture = float(np.percentile(dark, 75))
+    pattern = float(np.percentile(dark, 75)) if texture else 0.0
     top = float(dark.max()) if peak is None else peak
-    cut = max(INK_SHARE_OF_PEAK * top, INK_OVER_TEXTURE * texture, MIN_INK_CONTRAST)
+    cut = max(INK_SHARE_OF_PEAK * top, INK_OVER_TEXTURE * pattern, MIN_INK_CONTRAST)
     mask = (dark > cut).astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     return [tuple(int(v) for v in stats[i]) for i in range(1, count)]  # type: ignore[misc]
@@ -80,14 +84,21 @@ def _blank(crop: NDArray[np.uint8]) -> bool:
     return float(np.std(crop)) < BLANK_STD
 
 
-def _marks(crop: NDArray[np.uint8], text_height: float, *, peak: float | None = None) -> list[Mark]:
-    """The crop's marks, without specks and without those cut by its left or right edge."""
+def _marks(
+    crop: NDArray[np.uint8], text_height: float, *, peak: float | None = None, label: bool = False
+) -> list[Mark]:
+    """The crop's marks, without specks and without those cut by its left or right edge.
+
+    A ``label`` crop holds the label's letters, dense and running on past its edges: marks cut
+    by an edge count, and the background's pattern is not cut against.
+    """
     width = crop.shape[1]
+    cut = label
     return [
         c
-        for c in _components(crop, peak=peak)
+        for c in _components(crop, peak=peak, texture=not label)
         # Not cut by an edge: the place often starts inside the label's last letter.
-        if c[4] >= NOISE_AREA * text_height**2 and c[0] > 0 and c[0] + c[2] < width
+        if c[4] >= NOISE_AREA * text_height**2 and (cut or (c[0] > 0 and c[0] + c[2] < width))
     ]
 
 
@@ -139,7 +150,9 @@ def holds_no_letter(
     blank = _blank(place)
     if blank and not blank_is_empty:
         return False
-    tallest = max((c[3] for c in _marks(control, text_height)), default=0)
+    # The label's letters run on into the place and often touch: a mark cut by either edge of
+    # the label's span is still its ink.
+    tallest = max((c[3] for c in _marks(control, text_height, label=True)), default=0)
     if tallest < LABEL_MIN_HEIGHT * text_height:
         return False
     if blank:
