@@ -72,3 +72,42 @@ def test_without_a_region_database_nothing_is_judged() -> None:
     fields = _fields(**{**CARD, "kabupaten_kota": "KAI"})
     matches, snapped = match_regions(None, fields, None)
     assert flag_unmatched(matches, snapped) == fields
+
+
+PATI = {
+    "provinsi": "JAWA TENGAH",
+    "kabupaten_kota": "KABUPATEN PATI",
+    "kecamatan": "DUKUH",
+    "kelurahan_desa": "KEMBA",
+}
+
+
+@pytest.mark.parametrize(
+    ("nik_raw", "district", "village"),
+    [
+        ("3318206705 1474", "DUKUHSETI", "KEMBANG"),  # glare took two digits of the birth date
+        (": 331820670599", "DUKUHSETI", "KEMBANG"),  # the serial cut off
+        ("3318206705990474", "DUKUH", "KEMBA"),  # sixteen digits: not a NIK read short
+        ("33 18206705 1474", "DUKUH", "KEMBA"),  # its district's digits parted: not read whole
+        ("3273016705 1474", "DUKUH", "KEMBA"),  # a district of Kota Bandung, not of Pati
+        ("", "DUKUH", "KEMBA"),
+    ],
+)
+def test_a_nik_read_short_vouches_for_its_district_s_names_cut_short(
+    nik_raw: str, district: str, village: str
+) -> None:
+    """Regression (hard 8): glare took two digits of the NIK, so it was withheld, and the
+    district and village read cut short (``DUKUH``, ``KEMBA``) matched nothing; the NIK's first
+    six digits, read whole, name Dukuhseti in the Pati the card's header reads."""
+    fields = {
+        **_fields(**PATI),
+        FieldName.NIK: FieldValue(None, nik_raw, 0.98, ("nik_length",)),
+    }
+    matches, snapped = match_regions(memory_repository(), fields, None)
+    out = flag_unmatched(matches, snapped)
+    got = out[FieldName.KECAMATAN], out[FieldName.KELURAHAN_DESA]
+    assert (got[0].value, got[1].value) == (district, village)
+    for fv in got:
+        if fv.value != fv.raw:  # completed: said so and less sure than the letters read
+            assert "snapped_to_region" in fv.issues
+            assert fv.confidence < 0.9

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ktp_ocr.fields.text import lowered
@@ -43,6 +44,7 @@ def match_regions(
         if (value := fields.get(FieldName(level))) is not None
         and "glare_over_value" in value.issues
     )
+    short = None if nik else short_nik_district(fields)
     matches = match_card(
         regions,
         nik_district=nik.district_code if nik else None,
@@ -51,7 +53,12 @@ def match_regions(
         kecamatan=field_text(fields, FieldName.KECAMATAN),
         kelurahan_desa=field_text(fields, FieldName.KELURAHAN_DESA),
         cut=cut,
+        short_nik_district=short,
     )
+    # A place the short NIK's district vouches for is snapped as a cut one is, less surely:
+    # its missing letters are inferred.
+    vouched = {m.level for m in matches if _in_district(m, short) and m.level in CUT_LEVELS}
+    cut |= vouched
     snapped = dict(fields)
     for match in matches:
         name = FieldName(match.level)
@@ -77,8 +84,36 @@ def match_regions(
                         confidence=lowered(current.confidence),
                     )
                 else:
-                    snapped[name] = with_issue(current, "snapped_to_region", value=official)
+                    sure = current.confidence
+                    if match.level in vouched and match.score < SNAP_SCORE:
+                        sure = lowered(sure)
+                    snapped[name] = with_issue(
+                        current, "snapped_to_region", value=official, confidence=sure
+                    )
     return tuple(matches), snapped
+
+
+#: The first digits of a NIK read too short to be given: the district code (six digits) and
+#: more, then the end of the reading or a gap, never all sixteen.
+_SHORT_NIK = re.compile(r"\D*(\d{6,15})(?:\D|$)")
+
+
+def _in_district(match: RegionMatch, district: str | None) -> bool:
+    return district is not None and match.region is not None and match.region.code[:6] == district
+
+
+def short_nik_district(fields: Fields) -> str | None:
+    """The district code of a NIK withheld because glare or blur took some of its digits.
+
+    Its first six digits, when the reading starts with a run of six to fifteen digits (``3318206705
+    1474``): the digits lost are later ones. Only a place name cut short is matched by it
+    (:func:`~ktp_ocr.regions.match.match_card`), and only inside the card's own region.
+    """
+    read = fields.get(FieldName.NIK)
+    if read is None or read.value is not None or not read.raw:
+        return None
+    found = _SHORT_NIK.match(read.raw)
+    return found.group(1)[:6] if found else None
 
 
 def flag_unmatched(matches: tuple[RegionMatch, ...], fields: Fields) -> Fields:

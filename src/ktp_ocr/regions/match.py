@@ -265,12 +265,15 @@ def match_card(
     kecamatan: str | None,
     kelurahan_desa: str | None,
     cut: frozenset[RegionLevel] = frozenset(),
+    short_nik_district: str | None = None,
 ) -> tuple[RegionMatch, ...]:
     """Match a card's four place names; one :class:`RegionMatch` per level, top-down.
 
     ``cut`` names the levels whose text may have lost letters at either end (glare was seen
     beside it): such a stub is also matched without a NIK, inside the card's own parent
-    region (see :func:`_cut_name`).
+    region (see :func:`_cut_name`). ``short_nik_district`` is the district code that the first
+    six digits of a NIK read too short to be given say (glare or blur took some of its later
+    digits): where it lies in the card's own parent region, a stub is matched there as if cut.
 
     ``nik_district`` is the NIK's ``PPKKCC`` (the whole NIK works too); a historic code (an old
     Papua NIK) is followed through the code history. ``agrees_with_nik`` says whether the
@@ -294,7 +297,10 @@ def match_card(
             first = ()
         result = match_level(catalog, level, text, first=first, scope=_scope(level, matched, nik))
         if result.region is None and not result.ambiguous:
-            result = _cut_name(catalog, level, text, matched, nik, cut=level in cut) or result
+            vouched = _vouched(level, matched, short_nik_district)
+            result = (
+                _cut_name(catalog, level, text, matched, nik, cut=level in cut or vouched) or result
+            )
         if result.region is None and not result.ambiguous and level == "kelurahan_desa":
             result = _near_village(catalog, text, matched, nik) or result
         if result.region is not None:
@@ -474,6 +480,12 @@ def _near_village(
     if len(ranked) > 1 and ranked[1][0] > ranked[0][0] - VILLAGE_NEAR_MARGIN:
         return None
     return RegionMatch("kelurahan_desa", text, ranked[0][1], MATCH_THRESHOLD, False, True)
+
+
+def _vouched(level: RegionLevel, matched: dict[RegionLevel, Region], district: str | None) -> bool:
+    """Whether a short NIK's district lies in the card's matched parent of ``level``."""
+    parent = matched.get("kabupaten_kota" if level == "kecamatan" else "kecamatan")
+    return district is not None and parent is not None and district.startswith(parent.code)
 
 
 #: A name cut short (by glare, or the frame) is matched from this many letters on.
