@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -116,3 +117,37 @@ def test_a_place_split_right_is_kept() -> None:
     got = birth_date_from_nik(fields, parse_nik(NIK, today=TODAY))  # type: ignore[arg-type]
     assert got[FieldName.TANGGAL_LAHIR].value == date(1990, 6, 13)
     assert got[FieldName.TEMPAT_LAHIR] == fields[FieldName.TEMPAT_LAHIR]
+
+
+@pytest.mark.parametrize(
+    ("raw", "sex"),
+    [
+        ("JAKARTA, 13-00-1900", Sex.FEMALE),  # the day read as the NIK's (53 - 40)
+        ("JAKARTA 13 O6 199O", Sex.FEMALE),  # the month's and year's letters do not matter
+        ("JAKARTA, 18-00-1900", None),  # the day misread too: the NIK stands alone
+        ("JAKARTA, 1B-06-1990", None),  # a letter in the day: not read as digits
+        ("JAKARTA,", None),  # no day read
+    ],
+)
+def test_an_unreadable_sex_is_the_nik_s_when_the_printed_day_bears_it_out(
+    raw: str, sex: Sex | None
+) -> None:
+    """Regression (hard 18): the sex was unreadable (``LAGL40``) and the printed date misread
+    elsewhere (``19-53-1985``) was taken from the NIK; its day, read as the NIK's, confirms the
+    two digits beside which the NIK writes the sex, as a whole date read does."""
+    from ktp_ocr.pipeline.inference import sex_from_nik
+
+    nik = parse_nik(NIK, today=TODAY)
+    fields = birth_date_from_nik(_fields(raw, sex=None), nik)  # type: ignore[arg-type]
+    fields = {
+        **fields,
+        FieldName.TANGGAL_LAHIR: replace(
+            fields[FieldName.TANGGAL_LAHIR],
+            value=date(1990, 6, 13),
+            issues=("tanggal_lahir_from_nik",),
+        ),
+    }
+    got = sex_from_nik(fields, nik)[FieldName.JENIS_KELAMIN]  # type: ignore[arg-type]
+    assert got.value == sex
+    if sex is not None:
+        assert "jenis_kelamin_from_nik" in got.issues and got.confidence < 0.95

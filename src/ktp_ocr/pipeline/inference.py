@@ -187,18 +187,28 @@ def sex_from_nik(
 
     The NIK encodes the holder's sex (40 added to the birth day for a woman). It is taken when
     the NIK was read without an issue and the birth date printed on the card is the NIK's: six
-    of its digits confirmed by a separate print. Less sure than a printed sex, and said so
-    (``jenis_kelamin_from_nik``).
+    of its digits confirmed by a separate print. A printed date that was itself taken from the
+    NIK (:func:`birth_date_from_nik`: its digits misread elsewhere, ``19-53-1985``) confirms
+    the NIK only when its day was read as the NIK's, the two digits beside which the sex is
+    written. Less sure than a printed sex, and said so (``jenis_kelamin_from_nik``).
     """
     sex, read = fields[FieldName.JENIS_KELAMIN], fields[FieldName.NIK]
     born = fields[FieldName.TANGGAL_LAHIR]
     if nik is None or sex.value is not None or read.confidence < UNSURE_TEXT or read.issues:
         return fields
-    if born.value != nik.birth_date or "tanggal_lahir_from_nik" in born.issues:
+    if born.value != nik.birth_date:
+        return fields
+    if "tanggal_lahir_from_nik" in born.issues and not _day_as_printed(born.raw, nik):
         return fields
     return _inferred(
         fields, FieldName.JENIS_KELAMIN, nik.sex, read.confidence, "jenis_kelamin_from_nik"
     )
+
+
+def _day_as_printed(raw: str, nik: Nik) -> bool:
+    """Whether a printed birth date's first two digits, as read, are the NIK's day of birth."""
+    digits = re.sub(r"\D", "", split_place_date(raw)[1])
+    return digits[:2] == f"{nik.birth_date.day:02d}"
 
 
 #: A validity date's day, month and year in its digits (digit look-alikes read as digits).
