@@ -107,3 +107,26 @@ def test_a_dated_card_says_nothing_unless_read_on_the_birthday(
 ) -> None:
     fields = {**_fields(citizen, valid), FieldName.TANGGAL_LAHIR: _BORN}
     assert citizenship_from_validity(fields) == fields  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("wna", "valid", "citizen"),
+    [
+        (0.40, 0.75, "WNI"),  # hard 33: `wra` read again, the lifetime phrase read fairly well
+        (0.40, 0.58, "WNA"),  # under the margin: two doubtful readings
+        (0.50, 0.68, "WNA"),
+        (0.70, 0.85, "WNI"),  # a validity read surely always outweighs an unsure WNA
+    ],
+)
+def test_an_unsure_wna_yields_to_a_lifetime_validity_read_well_more_surely(
+    wna: float, valid: float, citizen: str
+) -> None:
+    """Regression (hard 33): a blurred `WNI` read again as `wra` (WNA at 0.40) was given on a
+    card read `SEUMUR HIDUP` at 0.75, which only a citizen's card says."""
+    fields = _fields(
+        FieldValue("WNA", "wra", wna, ("kewarganegaraan_reread",)),
+        FieldValue(SEUMUR_HIDUP, "FSEDMUR HIDUP", valid),
+    )
+    got = citizenship_from_validity(fields)[FieldName.KEWARGANEGARAAN]  # type: ignore[arg-type]
+    assert got.value == citizen
+    assert (CODE in got.issues) is (citizen == "WNI")

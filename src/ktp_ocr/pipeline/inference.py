@@ -303,8 +303,10 @@ def citizenship_from_validity(
       :func:`~ktp_ocr.fields.dates.read_validity`), so even a blurred reading of it
       (``BEUMUR HOUR``, read again or unsure) rules out a foreigner's dated card;
     - when it was read only as an unsure ``WNA`` with no nationality after it (``WIa``, ``wna``
-      for a blurred ``WNI``), and the validity was read surely: two doubtful readings do not
-      overrule each other.
+      for a blurred ``WNI``), and the validity was read surely, or at least
+      :data:`OUTWEIGH_MARGIN` more surely than that ``WNA`` (``wra`` read again at 0.40
+      against ``SEUMUR HIDUP`` at 0.75): two equally doubtful readings do not overrule each
+      other.
 
     A sure ``WNA``, or one followed by a nationality, is kept as read.
 
@@ -318,7 +320,8 @@ def citizenship_from_validity(
         return _citizen_by_birthday(fields)
     if valid.value != SEUMUR_HIDUP:
         return fields
-    sure = valid.confidence >= UNSURE_TEXT and not valid.issues
+    outweighs = min(UNSURE_TEXT, citizen.confidence + OUTWEIGH_MARGIN)
+    sure = not valid.issues and valid.confidence >= outweighs
     unsure_foreign = sure and citizen.value == WNA and citizen.confidence < UNSURE_TEXT
     if citizen.value is not None and not unsure_foreign:
         return fields
@@ -342,6 +345,10 @@ def _citizen_by_birthday(
         return fields
     sure = min(valid.confidence, born.confidence)
     return _inferred(fields, FieldName.KEWARGANEGARAAN, WNI, sure, "kewarganegaraan_from_validity")
+
+
+#: A lifetime validity outweighs an unsure ``WNA`` read at least this much less surely.
+OUTWEIGH_MARGIN = 0.2
 
 
 #: Checks whose failure means the NIK and the printed fields cannot both be right.
