@@ -100,6 +100,12 @@ def test_read_sex_from_a_clear_piece(raw: str, sex: Sex) -> None:
         ("PEREMPUAN Darah: A", ("PEREMPUAN ", ": A")),
         ("LAKI-LAKI G0L. D4RAH B+", ("LAKI-LAKI ", " B+")),
         ("LAKI-LAKI", ("LAKI-LAKI", "")),
+        # regression (hard 3): the D of Darah glued to Gol, the rest washed out, was read as a
+        # blood group O (D and O look alike); a D after a gap may still be a blurred O
+        ("LAKILAKI GolD", ("LAKILAKI ", "")),
+        ("PEREMPUAN GOLD :", ("PEREMPUAN ", " :")),
+        ("LAKI-LAKI Gol D", ("LAKI-LAKI ", "D")),
+        ("LAKI-LAKI GolDA", ("LAKI-LAKI ", "DA")),
     ],
 )
 def test_split_sex_blood(text: str, parts: tuple[str, str]) -> None:

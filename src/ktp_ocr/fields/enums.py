@@ -29,7 +29,8 @@ _SEXES = Vocabulary.from_rows("jenis_kelamin", tuple((sex.value,) for sex in Sex
 _CITIZENSHIP = Vocabulary.from_rows("kewarganegaraan", ((WNI,), (WNA,)))
 #: The Gol. Darah label, which shares the Jenis Kelamin row.
 _GOL_DARAH = re.compile(
-    r"G\s*[O0]\s*L[\s.,:]*(?:ONGAN\s*)?(?:D[A4]R[A4]H)?|D[A4]R[A4]H"
+    # a lone D glued to it (``GolD``) is the first letter of Darah, the rest washed out
+    r"G\s*[O0]\s*L[\s.,:]*(?:ONGAN\s*)?(?:D[A4]R[A4]H|(?<=L)D\b)?|D[A4]R[A4]H"
     # blurred: "Go Darah", "Got Daah", "Cot Derati"
     r"|\b[GC][O0][LTI1]?[\s.,:]+D[A4E]R?[A4]?[HT]\w*"
     # blurred further: "Gi. Dadr", "Opl Dacah", "Gul Daan" (a short word, then a D-word)
