@@ -49,7 +49,6 @@ from ktp_ocr.imaging.proposals import (
     _full_frame,
     _line_proposals,
     _region_proposals,
-    _shifted_proposals,
     _text_proposals,
 )
 from ktp_ocr.imaging.quads import F64, ID1_ASPECT, is_convex, order_corners, poly_area
@@ -168,8 +167,6 @@ def find_outlines(image: NDArray[np.uint8]) -> Outlines:
     if best is None or best.score < CONFIDENT_SCORE:
         cands += _evaluate(_line_proposals(feats), feats)
         best = max(cands, key=lambda c: c.score, default=None)
-    if best is None or best.score < MIN_SCORE:
-        cands += _evaluate(_shifted_proposals(cands, feats.w, feats.h), feats)
     cands += _full_frame(feats)
     best = max(cands, key=lambda c: c.score, default=None)
     if best is None or best.score < MIN_SCORE:
