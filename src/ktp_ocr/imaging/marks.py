@@ -93,12 +93,12 @@ def _marks(
     by an edge count, and the background's pattern is not cut against.
     """
     width = crop.shape[1]
-    cut = label
     return [
         c
         for c in _components(crop, peak=peak, texture=not label)
-        # Not cut by an edge: the place often starts inside the label's last letter.
-        if c[4] >= NOISE_AREA * text_height**2 and (cut or (c[0] > 0 and c[0] + c[2] < width))
+        # Not cut by an edge (a place often starts inside the label's last letter): unless the
+        # crop is the label's own span.
+        if c[4] >= NOISE_AREA * text_height**2 and (label or (c[0] > 0 and c[0] + c[2] < width))
     ]
 
 

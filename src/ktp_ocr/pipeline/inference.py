@@ -61,6 +61,8 @@ NO_LETTER_READ_CONFIDENCE = 0.5
 CONTENT_CONFIDENCE = 0.85
 #: A card whose text reads with a mean confidence under this is unreadable, not "not a KTP".
 UNSURE_TEXT = 0.8
+#: A lifetime validity outweighs an unsure ``WNA`` read at least this much less surely.
+OUTWEIGH_MARGIN = 0.2
 #: A read value glare may have cut: clipped glare covers at least this share of the value's
 #: row over it, or over the stretch of :data:`GLARE_REACH` text heights just before or after it
 #: (letters washed out there are missing from the value, which then reads clean but short) ...
@@ -345,10 +347,6 @@ def _citizen_by_birthday(
         return fields
     sure = min(valid.confidence, born.confidence)
     return _inferred(fields, FieldName.KEWARGANEGARAAN, WNI, sure, "kewarganegaraan_from_validity")
-
-
-#: A lifetime validity outweighs an unsure ``WNA`` read at least this much less surely.
-OUTWEIGH_MARGIN = 0.2
 
 
 #: Checks whose failure means the NIK and the printed fields cannot both be right.

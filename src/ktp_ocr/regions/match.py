@@ -297,9 +297,11 @@ def match_card(
             first = ()
         result = match_level(catalog, level, text, first=first, scope=_scope(level, matched, nik))
         if result.region is None and not result.ambiguous:
-            vouched = _vouched(level, matched, short_nik_district)
             result = (
-                _cut_name(catalog, level, text, matched, nik, cut=level in cut or vouched) or result
+                _cut_name(
+                    catalog, level, text, matched, nik, cut=level in cut, short=short_nik_district
+                )
+                or result
             )
         if result.region is None and not result.ambiguous and level == "kelurahan_desa":
             result = _near_village(catalog, text, matched, nik) or result
@@ -482,12 +484,6 @@ def _near_village(
     return RegionMatch("kelurahan_desa", text, ranked[0][1], MATCH_THRESHOLD, False, True)
 
 
-def _vouched(level: RegionLevel, matched: dict[RegionLevel, Region], district: str | None) -> bool:
-    """Whether a short NIK's district lies in the card's matched parent of ``level``."""
-    parent = matched.get("kabupaten_kota" if level == "kecamatan" else "kecamatan")
-    return district is not None and parent is not None and district.startswith(parent.code)
-
-
 #: A name cut short (by glare, or the frame) is matched from this many letters on.
 CUT_MIN_LETTERS = 3
 
@@ -500,6 +496,7 @@ def _cut_name(
     nik: _NikRegions,
     *,
     cut: bool = False,
+    short: str | None = None,
 ) -> RegionMatch | None:
     """The NIK's district, or a village in it, whose name starts or ends with what was read.
 
@@ -512,8 +509,9 @@ def _cut_name(
 
     Without a NIK, a stub that glare was seen beside (``cut``) is matched the same way inside
     the card's own matched parent (the regency for a district, the district for a village):
-    the glare is the evidence that letters are missing. Such a match does not claim to agree
-    with a NIK.
+    the glare is the evidence that letters are missing. So is a stub whose parent holds the
+    district a NIK read too short names (``short``, its first six digits). Such a match does
+    not claim to agree with a NIK.
     """
     if level not in ("kecamatan", "kelurahan_desa") or not text:
         return None
@@ -523,7 +521,7 @@ def _cut_name(
         return None
     if district is None:
         parent = matched.get("kabupaten_kota" if level == "kecamatan" else "kecamatan")
-        if not cut or parent is None:
+        if parent is None or not (cut or (short is not None and short.startswith(parent.code))):
             return None
         region = _one_cut(repo, [parent.code], level, key, None)
         return None if region is None else RegionMatch(level, text, region, MATCH_THRESHOLD)
