@@ -153,3 +153,43 @@ def test_an_outline_round_the_print_area_alone_is_placed_again_from_the_text(  #
     assert result.fields[FieldName.PROVINSI].value == card.truth.provinsi
     assert result.fields[FieldName.KABUPATEN_KOTA].value == card.truth.kabupaten_kota
     assert result.fields[FieldName.NIK].value == card.truth.nik
+
+
+def test_a_card_whose_outline_stops_at_a_change_of_light_is_found_whole(  # type: ignore[no-untyped-def]
+    rapid_engine, region_repo
+) -> None:
+    """Regression (hard 75 of the benchmark set): a dim card 356 px wide, running off the
+    photo's right edge, whose tint mask stopped a third of the way up from its bottom edge. No
+    outline scored as a card, the whole photo was taken for a scan, and the card was refused.
+    The outline with its short side moved out, and its side on the frame's edge put where
+    ID-1's aspect says, is the card; its NIK and header are read."""
+    from ktp_ocr.imaging.detect import find_outlines
+    from ktp_ocr.types import FieldName
+
+    card = make_card(2026, "hard", 75, regions=region_repo)
+    photo = cv2.imdecode(np.frombuffer(card.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    found = find_outlines(photo).card
+    assert found is not None and found.method == "shifted"
+    quad, truth = np.asarray(found.quad), np.asarray(card.corners)
+    # the visible corners (the right ones lie out of the frame) within 3% of the card's width
+    width = float(np.linalg.norm(truth[1] - truth[0]))
+    for corner in truth[[0, 3]]:
+        assert float(np.min(np.linalg.norm(quad - corner, axis=1))) < 0.03 * width
+    result = Reader(rapid_engine, region_repo).read(card.jpeg)
+    assert result.fields[FieldName.NIK].value == card.truth.nik
+    assert result.fields[FieldName.PROVINSI].value == card.truth.provinsi
+
+
+def test_a_moved_outline_scoring_weakly_does_not_beat_the_text(  # type: ignore[no-untyped-def]
+    region_repo,
+) -> None:
+    """Regression (photo 1 of seed 7, a card the whole-photo look places by its text): one
+    outline with a side moved out snapped to an edge beside the card and scored 0.44, above the
+    bar a plain outline must clear; taken for the card, it cost the photo its values. Moved
+    outlines clear a bar of their own (0.68 for hard 75's true card), and none is taken here."""
+    from ktp_ocr.imaging import detect
+
+    card = make_card(7, "photo", 1, regions=region_repo)
+    photo = cv2.imdecode(np.frombuffer(card.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    found = detect.find_outlines(photo).card
+    assert found is None or found.method != "shifted"

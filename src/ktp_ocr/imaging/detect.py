@@ -49,6 +49,7 @@ from ktp_ocr.imaging.proposals import (
     _full_frame,
     _line_proposals,
     _region_proposals,
+    _shifted_proposals,
     _text_proposals,
 )
 from ktp_ocr.imaging.quads import F64, ID1_ASPECT, is_convex, order_corners, poly_area
@@ -95,6 +96,12 @@ _OTHER_MAX_OVERLAP: Final = 0.3
 #: guesses: a dim card whose print is too faint for the ink term (straight sides, ID-1's
 #: shape) scores 0.2-0.3. Only reading one can tell whether it is a card.
 WEAK_SCORE: Final = 0.2
+
+#: An outline with a side moved out (:func:`_shifted_proposals`) counts only when it scores this
+#: well: moved sides that snap to the card's own edges score 0.68 (a dim card off the frame);
+#: one that snaps to a table's edge or a shadow beside a card scored 0.44, above
+#: :data:`MIN_SCORE`, and would have beaten the card its text places.
+SHIFTED_SCORE: Final = 0.6
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -167,6 +174,9 @@ def find_outlines(image: NDArray[np.uint8]) -> Outlines:
     if best is None or best.score < CONFIDENT_SCORE:
         cands += _evaluate(_line_proposals(feats), feats)
         best = max(cands, key=lambda c: c.score, default=None)
+    if best is None or best.score < MIN_SCORE:
+        shifted = _evaluate(_shifted_proposals(cands, feats.w, feats.h), feats)
+        cands += [c for c in shifted if c.score >= SHIFTED_SCORE]
     cands += _full_frame(feats)
     best = max(cands, key=lambda c: c.score, default=None)
     if best is None or best.score < MIN_SCORE:

@@ -253,6 +253,70 @@ def _text_proposals(feats: _Features) -> list[_Candidate]:
     return out
 
 
+#: How far a side of a weak outline is moved out, in shares of the card's extent across it.
+_SIDE_SHIFTS: Final = (0.15, 0.3, 0.45)
+#: Outlines whose sides are so moved: the best scored ones.
+_SHIFTED_OUTLINES: Final = 3
+#: A side within this many pixels of the frame's edge lies on it.
+_BORDER_TOL: Final = 3.0
+
+
+def _on_border(a: F64, b: F64, w: int, h: int) -> bool:
+    """Whether the side from ``a`` to ``b`` lies along one edge of the frame."""
+    t = _BORDER_TOL
+    return bool(
+        (a[0] <= t and b[0] <= t)
+        or (a[0] >= w - 1 - t and b[0] >= w - 1 - t)
+        or (a[1] <= t and b[1] <= t)
+        or (a[1] >= h - 1 - t and b[1] >= h - 1 - t)
+    )
+
+
+def _side_length(q: F64, i: int) -> float:
+    return float(np.hypot(*(q[(i + 1) % 4] - q[i])))
+
+
+def _moved_out(q: F64, i: int, dist: float) -> F64:
+    """``q`` with side ``i`` moved ``dist`` pixels away from the side opposite it."""
+    p0, p1 = q[i], q[(i + 1) % 4]
+    away = (p0 + p1) / 2 - (q[(i + 2) % 4] + q[(i + 3) % 4]) / 2
+    n = away / max(float(np.hypot(*away)), 1e-9)
+    out = q.copy()
+    out[i], out[(i + 1) % 4] = p0 + n * dist, p1 + n * dist
+    return out
+
+
+def _shifted_proposals(cands: list[_Candidate], w: int, h: int) -> list[_Candidate]:
+    """Weak outlines with one side moved out, and a side on the frame's edge put by ID-1.
+
+    A tint or lightness mask can stop inside the card, where its light or tint changes (a dim
+    card lit from one side), and a card that runs off the photo ends at the frame's edge: the
+    outline then has three of the card's sides and a fourth short of its edge. Each side of the
+    best few outlines that is not the frame's edge is moved out by a share of the card's
+    extent across it; where another side lies on the frame's edge, that side is then moved out
+    too, to where ID-1's aspect puts it from the side opposite it. The scorer judges each (the
+    edges along the moved side must be there), so only the snapping to a true edge can win.
+    """
+    out: list[_Candidate] = []
+    for c in sorted(cands, key=lambda c: -c.score)[:_SHIFTED_OUTLINES]:
+        q = c.quad
+        border = [_on_border(q[j], q[(j + 1) % 4], w, h) for j in range(4)]
+        for i in range(4):
+            if border[i]:
+                continue
+            across = (_side_length(q, (i + 1) % 4) + _side_length(q, (i + 3) % 4)) / 2
+            for share in _SIDE_SHIFTS:
+                moved = _moved_out(q, i, share * across)
+                out.append(_Candidate(moved, "shifted"))
+                for j in (j for j in range(4) if border[j] and j != i):
+                    side = _side_length(moved, (j + 2) % 4)
+                    now = (_side_length(moved, (j + 1) % 4) + _side_length(moved, (j + 3) % 4)) / 2
+                    for want in (side * ID1_ASPECT, side / ID1_ASPECT):
+                        if want > now * 1.05:
+                            out.append(_Candidate(_moved_out(moved, j, want - now), "shifted"))
+    return out
+
+
 def _full_frame(feats: _Features) -> list[_Candidate]:
     """A flat scan filling the image: card aspect, a light even background, some dark text."""
     h, w = feats.h, feats.w
