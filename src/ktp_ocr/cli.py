@@ -41,6 +41,10 @@ def _error_dict(image: Path, error: KtpError) -> dict[str, Any]:
     return {"image": str(image), "error": {"code": error.code, "message": error.message}}
 
 
+#: A value read with less confidence than this is marked ``!`` in the table (``?``: not sure).
+LOW_CONFIDENCE = 0.8
+
+
 def _print_table(image: Path, result: ReadResult, out: TextIO) -> None:
     out.write(f"{image}  (score {result.score:.0f}/100)\n")
     for name in (*CARD_FIELDS, FieldName.TEMPAT_TERBIT, FieldName.TANGGAL_TERBIT):
@@ -48,8 +52,11 @@ def _print_table(image: Path, result: ReadResult, out: TextIO) -> None:
         if fv is None:
             continue
         value = "-- unreadable --" if fv.value is None else str(fv.value)
-        flag = "  !" if fv.value is not None and fv.confidence < 0.8 else ""
+        flag = ""
+        if fv.value is not None and not result.is_sure(name):
+            flag = "  !" if fv.confidence < LOW_CONFIDENCE else "  ?"
         out.write(f"  {name.value:<18} {value:<40} {fv.confidence:5.2f}{flag}\n")
+    out.write("  (? not sure: an issue or a quality verdict on it; ! low confidence)\n")
     for check in result.checks:
         if check.passed is False:
             out.write(f"  check {check.code}: {check.message}\n")

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import StrEnum
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Final, Generic, Literal, TypeVar
 
 T = TypeVar("T")
 
@@ -127,6 +127,12 @@ class OcrLine:
     quad: tuple[Point, Point, Point, Point] | None = None
 
 
+#: A value given with no issue and at least this confidence is *sure* (:attr:`FieldValue.sure`).
+#: A line's confidence is the mean of its characters': one misread letter in a blurred word
+#: lowers it little, so sure values are wrong now and then on hard photos (docs/benchmarks.md).
+SURE_CONFIDENCE: Final = 0.9
+
+
 @dataclass(frozen=True, slots=True)
 class RawField:
     """The text the layout assigned to one field, before parsing."""
@@ -145,6 +151,16 @@ class FieldValue(Generic[T]):
     confidence: float
     issues: tuple[str, ...] = ()
     box: BBox | None = None
+
+    @property
+    def sure(self) -> bool:
+        """The value is given, with no issue and a confidence of :data:`SURE_CONFIDENCE` or more.
+
+        A reading vouches for it when, besides, no quality verdict concerns it
+        (:meth:`ReadResult.is_sure`): a rule to accept values without review and send the rest
+        to a person. How often a sure value is wrong is measured by ``ktp-ocr bench``.
+        """
+        return self.value is not None and not self.issues and self.confidence >= SURE_CONFIDENCE
 
 
 CardValue = str | date
@@ -322,18 +338,36 @@ class ReadResult:
     card_size: tuple[int, int] | None = None
     card_image: Any = None  # upright flattened card (BGR ndarray) when asked for
 
+    def doubted(self, name: FieldName) -> bool:
+        """Whether a quality verdict concerns the field.
+
+        One on the whole card (its resolution, its size in the frame, blur, light) does, and
+        one on the field itself (glare over it).
+        """
+        return any(q.field is None or q.field == name for q in self.quality)
+
+    def is_sure(self, name: FieldName) -> bool:
+        """Whether the reader vouches for the field's value.
+
+        :attr:`FieldValue.sure`, and no quality verdict concerns it: a photo whose small print
+        may be misread vouches for none of its values.
+        """
+        fv = self.fields.get(name)
+        return fv is not None and fv.sure and not self.doubted(name)
+
 
 def _jsonable(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def field_to_dict(fv: FieldValue[Any]) -> dict[str, Any]:
-    """JSON form of one field."""
+def field_to_dict(fv: FieldValue[Any], *, doubted: bool = False) -> dict[str, Any]:
+    """JSON form of one field (``doubted``: a quality verdict concerns it, so it is not sure)."""
     return {
         "value": _jsonable(fv.value),
         "raw": fv.raw,
         "confidence": round(fv.confidence, 4),
         "issues": list(fv.issues),
+        "sure": fv.sure and not doubted,
         "box": None if fv.box is None else fv.box.as_list(),
     }
 
@@ -392,7 +426,10 @@ def quality_to_dict(verdict: QualityVerdict) -> dict[str, Any]:
 def result_to_dict(result: ReadResult) -> dict[str, Any]:
     """The JSON form of a reading (``fields.<key>.value`` holds the canonical value)."""
     return {
-        "fields": {name.value: field_to_dict(fv) for name, fv in result.fields.items()},
+        "fields": {
+            name.value: field_to_dict(fv, doubted=result.doubted(name))
+            for name, fv in result.fields.items()
+        },
         "nik": None if result.nik is None else nik_to_dict(result.nik),
         "checks": [check_to_dict(c) for c in result.checks],
         "regions": [region_match_to_dict(m) for m in result.regions],

@@ -49,6 +49,7 @@ async def test_answer_matches_the_schema_and_the_original_keys(regions) -> None:
     assert body["lookup_ids"] == {"gender": 2, "religion": 1, "maritalStatus": 2}
     assert body["nik"]["valid"] is True and body["nik"]["district_code"] == "327301"
     assert body["fields"]["nik"]["confidence"] == 0.95
+    assert body["fields"]["nik"]["sure"] is True  # given, no issue, 0.95 >= 0.9
     assert body["degraded"] == [] and body["cached"] is False
     assert body["request_id"] == response.headers["X-Request-ID"]
     assert "card_image" not in body or body["card_image"] is None

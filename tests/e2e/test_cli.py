@@ -43,6 +43,12 @@ def test_scan_table_and_jsonl(env, cards: Path, tmp_path: Path, capsys) -> None:
     assert main(["scan", str(image)]) == 0
     table = capsys.readouterr().out
     assert "nik" in table and "berlaku_hingga" in table
+    assert main(["scan", str(image), "--json"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    for line in table.splitlines():  # a value is marked in the table exactly when not sure
+        words = line.split()
+        if words and words[0] in obj["fields"] and obj["fields"][words[0]]["value"] is not None:
+            assert (words[-1] in "?!") is (not obj["fields"][words[0]]["sure"]), line
     out = tmp_path / "out.jsonl"
     assert main(["scan", str(image), "--jsonl", str(out)]) == 0
     rows = out.read_text(encoding="utf-8").splitlines()

@@ -15,6 +15,7 @@ _FIELD_EXAMPLE: dict[str, Any] = {
     "raw": "3273015205900001",
     "confidence": 0.9871,
     "issues": [],
+    "sure": True,
     "box": [212.0, 96.5, 575.0, 131.0],
 }
 
@@ -64,6 +65,11 @@ class FieldDetail(BaseModel):
     raw: str
     confidence: float
     issues: list[str]
+    sure: bool = Field(
+        description="the value is given, with no issue, a confidence of 0.9 or more and no "
+        "quality verdict on it or on the whole card: a rule to accept it without review (how "
+        "often such a value is wrong: docs/benchmarks.md)"
+    )
     box: list[float] | None = Field(None, description="[x0, y0, x1, y1] on the flattened card")
 
 

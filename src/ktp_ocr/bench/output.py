@@ -2,6 +2,7 @@
 
 Accepts our own shape, a flat object with our keys, and the original service's camelCase keys;
 its dates, sex spelling, separate RT and RW and ``PROVINSI`` prefix are brought to our forms.
+Only our own shape can also say which values the program vouches for (``fields.<key>.sure``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from ktp_ocr.bench.score import FIELD_NAMES, normalise
 
-__all__ = ["CAMEL_KEYS", "error_code", "extract_fields", "timings_of"]
+__all__ = ["CAMEL_KEYS", "error_code", "extract_fields", "extract_sure", "timings_of"]
 
 
 #: The original service's camelCase keys (possibly nested under ``dataOcrKtp``) -> our fields.
@@ -106,6 +107,24 @@ def extract_fields(data: Mapping[str, Any]) -> dict[str, str | None]:
     if not seen:
         raise ValueError("the output holds no KTP fields")
     return {name: _canonical(name, values.get(name)) for name in FIELD_NAMES}
+
+
+def extract_sure(data: Mapping[str, Any]) -> frozenset[str] | None:
+    """The scored fields a program's JSON reading vouches for (``fields.<key>.sure``).
+
+    Only our own shape says so: ``None`` (the program does not say) unless ``data["fields"]``
+    holds at least one of our 17 fields and every one present is an object with a boolean
+    ``sure``. Other fields (``tempat_terbit``, unknown keys) are not looked at.
+    """
+    raw = data.get("fields")
+    if not isinstance(raw, Mapping):
+        return None
+    present = {k: v for k, v in raw.items() if k in FIELD_NAMES}
+    if not present or not all(
+        isinstance(v, Mapping) and isinstance(v.get("sure"), bool) for v in present.values()
+    ):
+        return None
+    return frozenset(k for k, v in present.items() if v["sure"])
 
 
 def error_code(*outputs: bytes) -> str | None:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ktp_ocr.bench.score import FIELD_NAMES
-from ktp_ocr.bench.summary import BenchReport, GroupSummary
+from ktp_ocr.bench.summary import BenchReport, GroupSummary, SureStats
+from ktp_ocr.types import SURE_CONFIDENCE
 
 #: Packages whose versions describe the machine (the first installed name of each group).
 VERSIONED_PACKAGES: tuple[tuple[str, ...], ...] = (
@@ -29,6 +30,7 @@ VERSIONED_PACKAGES: tuple[tuple[str, ...], ...] = (
 _SECTION_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 _NOT_SECTION_CHAR = re.compile(r"[^A-Za-z0-9_.-]+")
 _NONE = "–"
+_NOT_REPORTED = "n/a"  # the reader does not say which values are sure
 _KIB_PER_GIB = 1024 * 1024
 
 
@@ -55,6 +57,27 @@ def _codes(codes: Mapping[str, int]) -> str:
     return ", ".join(f"{code} ×{n}" for code, n in codes.items()) or _NONE
 
 
+def _sure_cells(stats: SureStats | None) -> list[str]:
+    if stats is None:
+        return [_NOT_REPORTED] * 5
+    return [
+        str(stats.values),
+        str(stats.sure),
+        _pct(stats.sure_share),
+        str(stats.sure_wrong),
+        _pct(stats.sure_wrong_rate),
+    ]
+
+
+def _sure_wrong(stats: SureStats | None) -> str:
+    """``"2.0% (3/150)"``: the sure-but-wrong rate and its counts."""
+    if stats is None:
+        return _NOT_REPORTED
+    if not stats.sure:
+        return _NONE
+    return f"{_pct(stats.sure_wrong_rate)} ({stats.sure_wrong}/{stats.sure})"
+
+
 def _groups(report: BenchReport) -> list[GroupSummary]:
     return [report.overall, *report.conditions.values()]
 
@@ -79,6 +102,14 @@ def _summary_rows(groups: Iterable[GroupSummary]) -> list[list[str]]:
         for g in groups
     ]
 
+
+_SURE_HEADER = ("group", "values given", "sure", "sure share", "sure but wrong", "wrong rate")
+_SURE_NOTE = (
+    "*Sure* = the reader vouched for the value (ours: given, no issue, confidence ≥ "
+    f"{SURE_CONFIDENCE} and no image-quality verdict on it), over the values given on scored "
+    "cards that were read; *sure share* = sure / values given; *wrong rate* = sure but not "
+    f"exact / sure; {_NOT_REPORTED} = the reader does not say which values are sure."
+)
 
 _SUMMARY_HEADER = (
     "group",
@@ -147,6 +178,12 @@ def to_markdown(report: BenchReport, *, title: str, command: str, machine: str) 
         "has `expect_reject` or `may_refuse` (its NIK or most of its values are out of the "
         f"photo) or the condition is one of: "
         f"{', '.join(report.unreadable_conditions) or _NONE}.",
+        "",
+        "### Values the reader vouched for",
+        "",
+        *_table(_SURE_HEADER, [[g.name, *_sure_cells(g.sure)] for g in accuracy_groups]),
+        "",
+        _SURE_NOTE,
         "",
         "### Exact match per field",
         "",
@@ -252,6 +289,7 @@ def compare_markdown(reports: Mapping[str, BenchReport]) -> str:
         row("NIK silently wrong", lambda r: _pct(r.overall.nik.silently_wrong_rate)),
         row("NIK abstained", lambda r: _pct(r.overall.nik.abstained_rate)),
         row("card right", lambda r: _pct(r.overall.card_right_rate)),
+        row("sure values wrong", lambda r: _sure_wrong(r.overall.sure)),
         row("refused", lambda r: _pct(r.overall.refusals.share)),
         row("undeserved refusals", lambda r: str(r.overall.refusals.undeserved)),
         row("missed rejects", lambda r: str(r.overall.refusals.missed)),
@@ -378,6 +416,7 @@ def summary_text(report: BenchReport) -> str:
             f"  {name:<8} fields {_pct(group.exact_mean):>7}  NIK right {_pct(nik.right_rate):>7}"
             f"  NIK silently wrong {_pct(nik.silently_wrong_rate):>6}"
             f"  card right {group.card_right}/{group.scored}  refused {group.refusals.refused}"
+            f"  sure but wrong {_sure_wrong(group.sure)}"
         )
     speed = report.speed
     if speed.p50_ms is not None:

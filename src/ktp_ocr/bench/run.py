@@ -8,6 +8,10 @@ Timing: every image is read exactly once in the measured pass; ``warmup`` images
 are read one extra time *before* that pass, untimed and unscored, so model loading and first-call
 costs stay out of the latencies. Latency is the wall time of ``reader.read(bytes)`` (or of the
 whole subprocess for a command); decoding the label and reading the file are outside it.
+
+Sure values: our reader's are the fields its reading vouches for (``ReadResult.is_sure``, the
+``"sure"`` of its JSON form); a command's come from ``fields.<key>.sure`` in its output, when
+every field there carries one (see :func:`~ktp_ocr.bench.output.extract_sure`).
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from ktp_ocr.bench.output import error_code, extract_fields, timings_of
+from ktp_ocr.bench.output import error_code, extract_fields, extract_sure, timings_of
 from ktp_ocr.bench.score import (
+    FIELD_NAMES,
     UNREADABLE_CONDITIONS,
     CardScore,
     Prediction,
@@ -126,6 +131,13 @@ def _report(
     )
 
 
+def sure_fields(result: ReadResult) -> frozenset[str]:
+    """The scored fields a reading vouches for (``"sure": true`` in its JSON form)."""
+    return frozenset(
+        name.value for name in result.fields if name.value in FIELD_NAMES and result.is_sure(name)
+    )
+
+
 def run_reader(
     folder: str | Path,
     reader: SupportsRead,
@@ -166,6 +178,7 @@ def run_reader(
                     fields=result.card.to_dict(),
                     latency_ms=ms,
                     timings=dict(result.timings),
+                    sure=sure_fields(result),
                 )
             )
         if progress is not None:
@@ -207,7 +220,9 @@ def read_with_command(argv: list[str], *, card_id: str, timeout: float) -> Predi
         values = extract_fields(data)
     except ValueError:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
         return Prediction(card_id, refusal=COMMAND_FAILED, latency_ms=ms)
-    return Prediction(card_id, fields=values, latency_ms=ms, timings=timings_of(data))
+    return Prediction(
+        card_id, fields=values, latency_ms=ms, timings=timings_of(data), sure=extract_sure(data)
+    )
 
 
 def command_argv(command: str, image: Path) -> list[str]:

@@ -23,6 +23,16 @@ Definitions (the report repeats them):
   has one); ``refused`` (undeserved refusal). Cards labelled ``expect_reject`` that were read anyway
   count as *missed rejects*; when they came back with a NIK that is not the truth's, they also count
   as ``nik_invented_on_reject``.
+- **Sure values** measure the rule "accept a value the reader vouches for without review" (ours
+  vouches through ``FieldValue.sure``: given, no issue, confidence >= ``SURE_CONFIDENCE``). They
+  are counted over the 17 fields of the scored cards that were read (not refused) and whose reader
+  said which values are sure (other cards are left out, so the three counts share one base):
+  *values given* = fields whose normalised prediction is non-null; *sure* = given values the
+  reader called sure (a "sure" null counts nowhere); *sure but wrong* = sure values that are not
+  exact (as defined above, ``outside`` included). *Sure share* = sure / values given;
+  *sure-but-wrong rate* = sure but wrong / sure. A run where no image read said which values are
+  sure (e.g. a ``--command`` program whose fields carry no boolean ``sure``) has no such figures
+  at all ("n/a"), rather than zeros.
 - **Latency** percentiles use linear interpolation between closest ranks (NumPy's default).
   ``cards_per_second`` is ``1000 / mean latency``: one stream, reading time only.
 """
@@ -107,6 +117,8 @@ class Prediction:
     refusal: str | None = None
     latency_ms: float | None = None
     timings: Mapping[str, float] = field(default_factory=dict)
+    #: Names of the fields the reader vouched for; None when the reader does not say.
+    sure: frozenset[str] | None = None
 
     @property
     def refused(self) -> bool:
@@ -131,6 +143,10 @@ class CardScore:
     nik_invented_on_reject: bool
     latency_ms: float | None
     timings: Mapping[str, float]
+    sure_reported: bool | None = None  # None when refused: did the reader say what is sure?
+    given: tuple[str, ...] = ()  # fields with a value; empty unless scored and read
+    sure: tuple[str, ...] = ()  # given and sure; empty unless scored, read and reported
+    sure_wrong: tuple[str, ...] = ()  # sure and not exact; same condition
 
     @property
     def refused(self) -> bool:
@@ -162,9 +178,24 @@ class CardScore:
             "nik_invented_on_reject": self.nik_invented_on_reject,
             "exact": dict(self.exact),
             "cer": dict(self.cer),
+            "sure_reported": self.sure_reported,
+            "given": list(self.given),
+            "sure": list(self.sure),
+            "sure_wrong": list(self.sure_wrong),
             "latency_ms": self.latency_ms,
             "timings": dict(self.timings),
         }
+
+
+def _vouched(
+    pred: Prediction, got: Values, exact: Mapping[str, bool]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Values given, sure and sure-but-wrong of a scored card that was read."""
+    given = tuple(name for name in FIELD_NAMES if got[name] is not None)
+    if pred.sure is None:
+        return given, (), ()
+    sure = tuple(name for name in given if name in pred.sure)
+    return given, sure, tuple(name for name in sure if not exact[name])
 
 
 def score_card(
@@ -189,6 +220,7 @@ def score_card(
             refusal=pred.refusal,
             latency_ms=pred.latency_ms,
             timings=dict(pred.timings),
+            sure_reported=None if pred.refused else pred.sure is not None,
         )
     excused = (
         truth.expect_reject is not None
@@ -210,6 +242,9 @@ def score_card(
     exact: dict[str, bool] = {}
     cer: dict[str, float] = {}
     nik: NikOutcome | None = None
+    given: tuple[str, ...] = ()
+    sure: tuple[str, ...] = ()
+    sure_wrong: tuple[str, ...] = ()
     if scored and pred.refused:
         exact = dict.fromkeys(FIELD_NAMES, False)
         cer = dict.fromkeys(FIELD_NAMES, 1.0)
@@ -226,6 +261,7 @@ def score_card(
             nik = "abstained"
         else:
             nik = "silently_wrong"
+        given, sure, sure_wrong = _vouched(pred, got, exact)
     return CardScore(
         card_id=pred.card_id,
         condition=truth.condition,
@@ -240,4 +276,8 @@ def score_card(
         refusal=pred.refusal,
         latency_ms=pred.latency_ms,
         timings=dict(pred.timings),
+        sure_reported=None if pred.refused else pred.sure is not None,
+        given=given,
+        sure=sure,
+        sure_wrong=sure_wrong,
     )

@@ -95,6 +95,57 @@ class NikStats:
 
 
 @dataclass(frozen=True, slots=True)
+class SureStats:
+    """Values the reader vouched for, on scored cards read with sureness reported."""
+
+    cards: int  # scored cards, read, whose reader said which values are sure
+    values: int  # non-null values over their 17 fields
+    sure: int  # of those, the ones the reader called sure
+    sure_wrong: int  # of those, the ones not exact
+
+    @property
+    def sure_share(self) -> float | None:
+        """Sure values over values given."""
+        return _ratio(self.sure, self.values)
+
+    @property
+    def sure_wrong_rate(self) -> float | None:
+        """Sure values that are wrong over sure values."""
+        return _ratio(self.sure_wrong, self.sure)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "cards": self.cards,
+            "values": self.values,
+            "sure": self.sure,
+            "sure_wrong": self.sure_wrong,
+            "sure_share": self.sure_share,
+            "sure_wrong_rate": self.sure_wrong_rate,
+        }
+
+
+def sure_stats(cards: Iterable[CardScore], *, reported: bool | None = None) -> SureStats | None:
+    """Sure-value counts of the scored, read cards that reported sureness.
+
+    ``None`` when sureness was not reported: ``reported`` says so for the whole run; left
+    ``None``, it is whether any read card of ``cards`` reported it.
+    """
+    cards = list(cards)
+    if reported is None:
+        reported = any(c.sure_reported for c in cards)
+    if not reported:
+        return None
+    counted = [c for c in cards if c.scored and c.sure_reported]
+    return SureStats(
+        cards=len(counted),
+        values=sum(len(c.given) for c in counted),
+        sure=sum(len(c.sure) for c in counted),
+        sure_wrong=sum(len(c.sure_wrong) for c in counted),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class RefusalStats:
     """Refusals among all images of a group, with their codes."""
 
@@ -145,6 +196,7 @@ class GroupSummary:
     refusals: RefusalStats
     latency_p50_ms: float | None
     latency_p90_ms: float | None
+    sure: SureStats | None = None  # None when the reader does not say which values are sure
 
     @property
     def card_right_rate(self) -> float | None:
@@ -167,11 +219,18 @@ class GroupSummary:
             "refusals": self.refusals.to_dict(),
             "latency_p50_ms": self.latency_p50_ms,
             "latency_p90_ms": self.latency_p90_ms,
+            "sure": None if self.sure is None else self.sure.to_dict(),
         }
 
 
-def summarize(cards: Sequence[CardScore], *, name: str) -> GroupSummary:
-    """Aggregate card scores into one group's figures."""
+def summarize(
+    cards: Sequence[CardScore], *, name: str, sure_reported: bool | None = None
+) -> GroupSummary:
+    """Aggregate card scores into one group's figures.
+
+    ``sure_reported`` tells whether the run's reader says which values are sure (default: whether
+    any read card of this group did); see :func:`sure_stats`.
+    """
     scored = [c for c in cards if c.scored]
     fields: dict[str, FieldStats] = {}
     if scored:
@@ -215,6 +274,7 @@ def summarize(cards: Sequence[CardScore], *, name: str) -> GroupSummary:
         ),
         latency_p50_ms=percentile(latencies, 50),
         latency_p90_ms=percentile(latencies, 90),
+        sure=sure_stats(cards, reported=sure_reported),
     )
 
 
@@ -323,11 +383,17 @@ def build_report(
 ) -> BenchReport:
     """Aggregate scored cards overall and per condition."""
     names = sorted({c.condition for c in cards}, key=_condition_key)
+    # Whether the run's reader says which values are sure, so that a group in which nothing was
+    # read shows zero counts rather than "not reported".
+    reported = any(c.sure_reported for c in cards)
     return BenchReport(
         source=source,
         folder=folder,
-        overall=summarize(cards, name="all"),
-        conditions={n: summarize([c for c in cards if c.condition == n], name=n) for n in names},
+        overall=summarize(cards, name="all", sure_reported=reported),
+        conditions={
+            n: summarize([c for c in cards if c.condition == n], name=n, sure_reported=reported)
+            for n in names
+        },
         speed=speed_stats(cards, peak_rss_mb=peak_rss_mb, wall_seconds=wall_seconds),
         cards=tuple(cards),
         kind=kind,

@@ -475,6 +475,8 @@
   function level(f) {
     if (!f || f.value === null || f.value === undefined) return "none";
     if (f.confidence < LOW) return "low";
+    // "confident" is the service's own verdict (`sure`: no issue, confidence 0.9 or more)
+    if (typeof f.sure === "boolean") return f.sure ? "high" : "mid";
     return f.confidence < HIGH ? "mid" : "high";
   }
 
