@@ -131,6 +131,8 @@ class OcrLine:
 #: A line's confidence is the mean of its characters': one misread letter in a blurred word
 #: lowers it little, so sure values are wrong now and then on hard photos (docs/benchmarks.md).
 SURE_CONFIDENCE: Final = 0.9
+#: Quality verdicts on one place of the card, not on all of it (:meth:`ReadResult.doubted`).
+LOCAL_VERDICTS: Final = frozenset({"glare"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,10 +343,15 @@ class ReadResult:
     def doubted(self, name: FieldName) -> bool:
         """Whether a quality verdict concerns the field.
 
-        One on the whole card (its resolution, its size in the frame, blur, light) does, and
-        one on the field itself (glare over it).
+        One on the field itself does (glare over the NIK), and one on the whole card (its
+        resolution, its size in the frame, blur, light). A reflection elsewhere on the card
+        (:data:`LOCAL_VERDICTS`) does not: the values it reaches carry their own issue
+        (``glare_over_value``), and a white headscarf in the portrait reads as one too.
         """
-        return any(q.field is None or q.field == name for q in self.quality)
+        return any(
+            q.field == name or (q.field is None and q.code not in LOCAL_VERDICTS)
+            for q in self.quality
+        )
 
     def is_sure(self, name: FieldName) -> bool:
         """Whether the reader vouches for the field's value.

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from benchkit import TRUTH
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,26 +19,6 @@ from ktp_ocr.bench.score import (
     score_card,
 )
 from ktp_ocr.bench.summary import build_report, percentile
-
-TRUTH: dict[str, str | None] = {
-    "nik": "3273011205900001",
-    "nama": "BUDI SANTOSO",
-    "tempat_lahir": "BANDUNG",
-    "tanggal_lahir": "1990-05-12",
-    "jenis_kelamin": "LAKI-LAKI",
-    "golongan_darah": "O",
-    "alamat": "JL. MERDEKA NO. 10",
-    "rt_rw": "003/005",
-    "kelurahan_desa": "BABAKAN",
-    "kecamatan": "COBLONG",
-    "agama": "ISLAM",
-    "status_perkawinan": "KAWIN",
-    "pekerjaan": "KARYAWAN SWASTA",
-    "kewarganegaraan": "WNI",
-    "berlaku_hingga": "SEUMUR HIDUP",
-    "provinsi": "JAWA BARAT",
-    "kabupaten_kota": "KOTA BANDUNG",
-}
 
 
 def truth(card_id: str, condition: str, expect_reject: str | None = None) -> Truth:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from benchkit import TRUTH
 
 from ktp_ocr.bench.output import extract_fields, extract_sure
 from ktp_ocr.bench.report import compare_markdown, summary_text, to_markdown
@@ -16,25 +17,6 @@ from ktp_ocr.bench.score import FIELD_NAMES, Prediction, Truth, score_card
 from ktp_ocr.bench.summary import BenchReport, SureStats, build_report, summarize, sure_stats
 from ktp_ocr.types import FieldName, FieldValue, KtpCard, QualityVerdict, ReadResult
 
-TRUTH: dict[str, str | None] = {
-    "nik": "3273011205900001",
-    "nama": "BUDI SANTOSO",
-    "tempat_lahir": "BANDUNG",
-    "tanggal_lahir": "1990-05-12",
-    "jenis_kelamin": "LAKI-LAKI",
-    "golongan_darah": "O",
-    "alamat": "JL. MERDEKA NO. 10",
-    "rt_rw": "003/005",
-    "kelurahan_desa": "BABAKAN",
-    "kecamatan": "COBLONG",
-    "agama": "ISLAM",
-    "status_perkawinan": "KAWIN",
-    "pekerjaan": "KARYAWAN SWASTA",
-    "kewarganegaraan": "WNI",
-    "berlaku_hingga": "SEUMUR HIDUP",
-    "provinsi": "JAWA BARAT",
-    "kabupaten_kota": "KOTA BANDUNG",
-}
 WRONG_NIK = "3273011205900007"
 
 

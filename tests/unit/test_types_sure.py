@@ -69,6 +69,9 @@ def test_a_reading_vouches_only_where_no_quality_verdict_concerns_the_field() ->
     assert clean.is_sure(FieldName.ALAMAT) is False  # not in the reading at all
     glare = _result(QualityVerdict("glare", "...", "warning", 0.3, FieldName.NIK))
     assert glare.is_sure(FieldName.NIK) is False and glare.is_sure(FieldName.NAMA) is True
+    # a reflection elsewhere (or a white headscarf in the portrait) doubts no value by itself
+    aside = _result(QualityVerdict("glare", "...", "warning", 0.009))
+    assert aside.is_sure(FieldName.NIK) and aside.is_sure(FieldName.NAMA)
     small = _result(QualityVerdict("low_resolution", "...", "warning", 430.0))
     assert not any(small.is_sure(n) for n in (FieldName.NIK, FieldName.NAMA))
     out = result_to_dict(glare)["fields"]

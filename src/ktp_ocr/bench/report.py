@@ -106,9 +106,9 @@ def _summary_rows(groups: Iterable[GroupSummary]) -> list[list[str]]:
 _SURE_HEADER = ("group", "values given", "sure", "sure share", "sure but wrong", "wrong rate")
 _SURE_NOTE = (
     "*Sure* = the reader vouched for the value (ours: given, no issue, confidence ≥ "
-    f"{SURE_CONFIDENCE} and no image-quality verdict on it), over the values given on scored "
-    "cards that were read; *sure share* = sure / values given; *wrong rate* = sure but not "
-    f"exact / sure; {_NOT_REPORTED} = the reader does not say which values are sure."
+    f"{SURE_CONFIDENCE}, no image-quality verdict on it or the whole card), over the values "
+    "given on scored cards that were read; *sure share* = sure / values given; *wrong rate* = "
+    f"sure but not exact / sure; {_NOT_REPORTED} = the reader does not say which values are sure."
 )
 
 _SUMMARY_HEADER = (

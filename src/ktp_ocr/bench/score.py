@@ -24,7 +24,8 @@ Definitions (the report repeats them):
   count as *missed rejects*; when they came back with a NIK that is not the truth's, they also count
   as ``nik_invented_on_reject``.
 - **Sure values** measure the rule "accept a value the reader vouches for without review" (ours
-  vouches through ``FieldValue.sure``: given, no issue, confidence >= ``SURE_CONFIDENCE``). They
+  vouches through ``ReadResult.is_sure``: given, no issue, confidence >= ``SURE_CONFIDENCE``, no
+  quality verdict on the value or the whole card). They
   are counted over the 17 fields of the scored cards that were read (not refused) and whose reader
   said which values are sure (other cards are left out, so the three counts share one base):
   *values given* = fields whose normalised prediction is non-null; *sure* = given values the
