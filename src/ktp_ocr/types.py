@@ -379,6 +379,14 @@ def field_to_dict(fv: FieldValue[Any], *, doubted: bool = False) -> dict[str, An
     }
 
 
+def fields_to_dict(result: ReadResult) -> dict[str, dict[str, Any]]:
+    """JSON form of a reading's fields, each ``sure`` as the reading vouches for it."""
+    return {
+        name.value: field_to_dict(fv, doubted=result.doubted(name))
+        for name, fv in result.fields.items()
+    }
+
+
 def region_match_to_dict(m: RegionMatch) -> dict[str, Any]:
     """JSON form of one region match."""
     r = m.region
@@ -433,10 +441,7 @@ def quality_to_dict(verdict: QualityVerdict) -> dict[str, Any]:
 def result_to_dict(result: ReadResult) -> dict[str, Any]:
     """The JSON form of a reading (``fields.<key>.value`` holds the canonical value)."""
     return {
-        "fields": {
-            name.value: field_to_dict(fv, doubted=result.doubted(name))
-            for name, fv in result.fields.items()
-        },
+        "fields": fields_to_dict(result),
         "nik": None if result.nik is None else nik_to_dict(result.nik),
         "checks": [check_to_dict(c) for c in result.checks],
         "regions": [region_match_to_dict(m) for m in result.regions],

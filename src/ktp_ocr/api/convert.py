@@ -18,7 +18,7 @@ from ktp_ocr.types import (
     ReadResult,
     RegionMatch,
     check_to_dict,
-    field_to_dict,
+    fields_to_dict,
     quality_to_dict,
     region_match_to_dict,
 )
@@ -161,10 +161,7 @@ def build_body(
         "dataOcrKtp": data_ocr_ktp(result.card),
         "dataNikParser": data_nik_parser(result, info, repo),
         "lookup_ids": lookup_ids(result.card, repo),
-        "fields": {
-            name.value: field_to_dict(fv, doubted=result.doubted(name))
-            for name, fv in result.fields.items()
-        },
+        "fields": fields_to_dict(result),
         "nik": nik_facts(result, info),
         "checks": [check_to_dict(c) for c in result.checks],
         "quality": [quality_to_dict(q) for q in result.quality],

@@ -475,7 +475,8 @@
   function level(f) {
     if (!f || f.value === null || f.value === undefined) return "none";
     if (f.confidence < LOW) return "low";
-    // "confident" is the service's own verdict (`sure`: no issue, confidence 0.9 or more)
+    // "confident" is the service's own verdict (`sure`: no issue, confidence 0.9 or more, no
+    // quality verdict on the value or the whole card)
     if (typeof f.sure === "boolean") return f.sure ? "high" : "mid";
     return f.confidence < HIGH ? "mid" : "high";
   }
